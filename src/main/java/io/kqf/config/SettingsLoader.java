@@ -1,0 +1,208 @@
+package io.kqf.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Builds {@link Settings} from the bundled defaults ({@code kqf.properties}), an optional
+ * {@code --config FILE} and {@code KQF_*} environment variables, in that order of precedence.
+ */
+public final class SettingsLoader {
+    private static final String DEFAULTS_RESOURCE = "/kqf.properties";
+    private static final String ENV_PREFIX = "KQF_";
+    private static final String KAFKA_PREFIX = "kafka.";
+
+    private SettingsLoader() {
+    }
+
+    /** Loads settings for a command line ({@code --config FILE}) and the process environment. */
+    public static Settings load(String[] args, Map<String, String> env) {
+        Properties props = defaults();
+        for (int i = 0; i < args.length; i++) {
+            if ("--config".equals(args[i])) {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("--config needs a file name");
+                }
+                props.putAll(read(Path.of(args[++i])));
+            } else {
+                throw new IllegalArgumentException("unknown argument " + args[i] + " (usage: java -jar kqf.jar [--config FILE])");
+            }
+        }
+        applyEnvironment(props, env);
+        return parse(props);
+    }
+
+    /** Settings from the bundled defaults with some keys overridden (tests, benchmarks). */
+    public static Settings defaultsWith(Map<String, String> overrides) {
+        Properties props = defaults();
+        props.putAll(overrides);
+        return parse(props);
+    }
+
+    static Properties defaults() {
+        Properties props = new Properties();
+        try (InputStream in = SettingsLoader.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(DEFAULTS_RESOURCE + " is missing from the class path");
+            }
+            props.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read bundled defaults", e);
+        }
+        return props;
+    }
+
+    private static Properties read(Path file) {
+        Properties props = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            props.load(reader);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        return props;
+    }
+
+    /** KQF_HTTP_PORT overrides http.port; unknown KQF_KAFKA_X_Y becomes kafka.x.y. */
+    private static void applyEnvironment(Properties props, Map<String, String> env) {
+        Map<String, String> byEnvName = new TreeMap<>();
+        for (String key : props.stringPropertyNames()) {
+            byEnvName.put(envName(key), key);
+        }
+        env.forEach((name, value) -> {
+            if (!name.startsWith(ENV_PREFIX)) {
+                return;
+            }
+            String key = byEnvName.get(name);
+            if (key == null && name.startsWith(ENV_PREFIX + "KAFKA_")) {
+                key = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+            }
+            if (key != null) {
+                props.setProperty(key, value);
+            }
+        });
+    }
+
+    static String envName(String key) {
+        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
+    private static Settings parse(Properties p) {
+        Map<String, String> kafka = new TreeMap<>();
+        for (String key : p.stringPropertyNames()) {
+            String value = p.getProperty(key).trim();
+            if (key.startsWith(KAFKA_PREFIX) && !key.equals("kafka.bootstrap.servers") && !value.isEmpty()) {
+                kafka.put(key.substring(KAFKA_PREFIX.length()), value);
+            }
+        }
+        String nodeId = text(p, "node.id");
+        if (nodeId.isEmpty()) {
+            nodeId = hostName();
+        }
+        String authFile = text(p, "auth.file");
+        Set<String> authFilter = Arrays.stream(text(p, "auth.filter").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty())
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+        return new Settings(
+                integer(p, "http.port"),
+                text(p, "http.host"),
+                text(p, "kafka.bootstrap.servers"),
+                Path.of(text(p, "data.dir")),
+                integer(p, "embedded.kafka.port"),
+                text(p, "topic.prefix"),
+                nodeId,
+                text(p, "group.id"),
+                (short) integer(p, "topic.replication.factor"),
+                Map.copyOf(kafka),
+                duration(p, "hustmq.minute"),
+                integer(p, "hustmq.default_timeout"),
+                integer(p, "engine.lane.buffer.records"),
+                duration(p, "engine.fetch.wait"),
+                duration(p, "engine.commit.linger"),
+                size(p, "item.max.bytes"),
+                authFile.isEmpty() ? null : Path.of(authFile),
+                Set.copyOf(authFilter),
+                text(p, "auth.realm"),
+                integer(p, "hustmq.max_queue_size"),
+                duration(p, "hustmq.long_polling_timeout"),
+                duration(p, "hustmq.subscribe_timeout"),
+                integer(p, "hustmq.max_timer_count"),
+                integer(p, "hustmq.do_get_cache_size"),
+                integer(p, "hustmq.do_post_cache_size"),
+                size(p, "hustmq.max_do_task_body_size"),
+                duration(p, "hustmq.do_get_timeout"),
+                duration(p, "hustmq.do_post_timeout"));
+    }
+
+    private static String text(Properties p, String key) {
+        String value = p.getProperty(key);
+        if (value == null) {
+            throw new IllegalArgumentException("setting " + key + " is missing");
+        }
+        return value.trim();
+    }
+
+    private static int integer(Properties p, String key) {
+        String value = text(p, key);
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("setting " + key + " must be an integer, not '" + value + "'");
+        }
+    }
+
+    /** "200ms", "180s", "5m", "1h"; a bare number is seconds, as in nginx. */
+    static Duration duration(Properties p, String key) {
+        String value = text(p, key).toLowerCase(Locale.ROOT);
+        try {
+            if (value.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+            }
+            long amount = Long.parseLong(value.replaceAll("[smh]$", ""));
+            return switch (value.charAt(value.length() - 1)) {
+                case 'm' -> Duration.ofMinutes(amount);
+                case 'h' -> Duration.ofHours(amount);
+                default -> Duration.ofSeconds(amount);
+            };
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("setting " + key + " must be a duration like 200ms or 180s, not '" + value + "'");
+        }
+    }
+
+    /** "8m", "64k", or bytes. */
+    static int size(Properties p, String key) {
+        String value = text(p, key).toLowerCase(Locale.ROOT);
+        try {
+            if (value.endsWith("m")) {
+                return Math.multiplyExact(Integer.parseInt(value.substring(0, value.length() - 1)), 1024 * 1024);
+            }
+            if (value.endsWith("k")) {
+                return Math.multiplyExact(Integer.parseInt(value.substring(0, value.length() - 1)), 1024);
+            }
+            return Integer.parseInt(value);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("setting " + key + " must be a size like 8m or 65536, not '" + value + "'");
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "kqf";
+        }
+    }
+}

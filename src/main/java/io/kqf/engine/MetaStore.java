@@ -1,0 +1,164 @@
+package io.kqf.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+import io.kqf.kafka.KafkaClients;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Queue attributes in the compacted {@code _kqf.meta} topic (key = the queue's lane-0 topic), tailed
+ * into memory by one thread so every node sees every node's changes.
+ *
+ * <p>Read-your-writes: a write returns only after Kafka acknowledged it and the local copy is
+ * updated. Every key remembers the offset of the write it shows, and the tail never applies an
+ * older record over it, so a slower tail cannot roll a fresh local write back.
+ */
+final class MetaStore implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MetaStore.class);
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    private record Versioned(QueueMeta meta, long offset) {
+    }
+
+    private final KafkaClients clients;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String topic;
+    private final QueueNames names;
+    /** Called (on the tail thread) with changes written by other nodes; null meta = deleted. */
+    private final BiConsumer<String, QueueMeta> onRemoteChange;
+    private final Map<String, Versioned> byQueue = new ConcurrentHashMap<>();
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private Thread tail;
+
+    MetaStore(KafkaClients clients, KafkaProducer<byte[], byte[]> producer, String topic, QueueNames names,
+              BiConsumer<String, QueueMeta> onRemoteChange) {
+        this.clients = clients;
+        this.producer = producer;
+        this.topic = topic;
+        this.names = names;
+        this.onRemoteChange = onRemoteChange;
+    }
+
+    /** Starts the tail and returns once everything written before the start is in memory. */
+    void start(Duration timeout) {
+        consumer = clients.readerConsumer("kqf-meta");
+        TopicPartition tp = new TopicPartition(topic, 0);
+        consumer.assign(List.of(tp));
+        consumer.seekToBeginning(List.of(tp));
+        long initialEnd = consumer.endOffsets(List.of(tp)).get(tp);
+        tail = new Thread(() -> tail(tp, initialEnd), "kqf-meta-tail");
+        tail.setDaemon(true);
+        tail.start();
+        try {
+            if (!caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw EngineException.unavailable("could not read " + topic + " within " + timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw EngineException.unavailable("interrupted while reading " + topic);
+        }
+    }
+
+    private void tail(TopicPartition tp, long initialEnd) {
+        boolean initial = true;
+        try {
+            while (running) {
+                if (initial && consumer.position(tp) >= initialEnd) {
+                    initial = false;
+                    caughtUp.countDown();
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                    apply(record, !initial);
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            log.error("meta tail stopped: queue attributes written by other nodes are no longer seen", e);
+        }
+    }
+
+    private void apply(ConsumerRecord<byte[], byte[]> record, boolean notify) {
+        if (record.key() == null) {
+            return;
+        }
+        String queue = names.queueOfTopic(new String(record.key(), StandardCharsets.UTF_8)).orElse(null);
+        if (queue == null) {
+            return;
+        }
+        QueueMeta meta = record.value() == null ? null : QueueMeta.decode(record.value());
+        Versioned current = byQueue.get(queue);
+        if (current != null && current.offset() >= record.offset()) {
+            return;
+        }
+        byQueue.put(queue, new Versioned(meta, record.offset()));
+        if (notify) {
+            onRemoteChange.accept(queue, meta);
+        }
+    }
+
+    /** The attributes of every existing queue. */
+    Map<String, QueueMeta> snapshot() {
+        Map<String, QueueMeta> all = new java.util.TreeMap<>();
+        byQueue.forEach((queue, v) -> {
+            if (v.meta() != null) {
+                all.put(queue, v.meta());
+            }
+        });
+        return all;
+    }
+
+    /** Writes (or with null, deletes) a queue's attributes; returns once Kafka has them (acks=all). */
+    void write(String queue, QueueMeta meta) {
+        byte[] key = names.topic(queue, 0).getBytes(StandardCharsets.UTF_8);
+        try {
+            RecordMetadata written = producer.send(new ProducerRecord<>(topic, key, meta == null ? null : meta.encode()))
+                    .get(30, TimeUnit.SECONDS);
+            byQueue.merge(queue, new Versioned(meta, written.offset()),
+                    (old, fresh) -> old.offset() > fresh.offset() ? old : fresh);
+        } catch (ExecutionException e) {
+            throw EngineException.unavailable("cannot write queue attributes: " + e.getCause().getMessage());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw EngineException.unavailable("Kafka did not acknowledge queue attributes within 30 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw EngineException.unavailable("interrupted");
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (consumer != null) {
+            consumer.wakeup();
+        }
+        if (tail != null) {
+            try {
+                tail.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (consumer != null) {
+            consumer.close(Duration.ofSeconds(1));
+        }
+    }
+}

@@ -1,0 +1,389 @@
+package io.kqf.engine;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that owns the node's group consumer (KafkaConsumer is not thread-safe). It
+ * fetches records into lanes, pauses partitions whose lane buffer is full, restores lanes on
+ * assignment and commits acks in groups: every ack registered before a commit starts is completed
+ * by that commit, so an acknowledged 200 is never delivered again. Other threads only enqueue
+ * work and {@link #nudge()} it; no consumer call is made outside this thread.
+ */
+final class Poller implements Runnable, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Poller.class);
+    /** Commit metadata must stay under the broker's offset.metadata.max.bytes (4096 by default). */
+    static final int MAX_METADATA_CHARS = 4000;
+    private static final Duration IDLE_POLL = Duration.ofMillis(200);
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final LaneDirectory directory;
+    private final LeaseJournal journal;
+    private final int bufferLimit;
+    private final AtomicReference<Set<String>> wantedTopics = new AtomicReference<>(Set.of());
+    private final AtomicBoolean subscriptionChanged = new AtomicBoolean();
+    private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final Set<Lane> dirty = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedQueue<CommitWaiter> commitWaiters = new ConcurrentLinkedQueue<>();
+    /** Lanes a get is waiting on: their fetch position is refreshed every loop. */
+    private final Set<Lane> watched = ConcurrentHashMap.newKeySet();
+    private final Map<TopicPartition, Lane> assigned = new HashMap<>();
+    private final Set<Lane> paused = new HashSet<>();
+    private final AtomicBoolean polling = new AtomicBoolean();
+    private volatile boolean running = true;
+    private volatile Thread thread;
+
+    /** A caller waiting until the acks it applied to {@code lane} are committed. */
+    private record CommitWaiter(Lane lane, CompletableFuture<Void> done) {
+    }
+
+    Poller(KafkaConsumer<byte[], byte[]> consumer, LaneDirectory directory, LeaseJournal journal, int bufferLimit) {
+        this.consumer = consumer;
+        this.directory = directory;
+        this.journal = journal;
+        this.bufferLimit = bufferLimit;
+    }
+
+    void start() {
+        thread = new Thread(this, "kqf-poller");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** The topics this node consumes (all lanes of all plain queues); applied by the next loop. */
+    void subscribe(Set<String> topics) {
+        wantedTopics.set(Set.copyOf(topics));
+        subscriptionChanged.set(true);
+        nudge();
+    }
+
+    /** Completes once every ack applied to {@code lane} before this call is committed to Kafka. */
+    CompletableFuture<Void> commit(Lane lane) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        dirty.add(lane);
+        commitWaiters.add(new CommitWaiter(lane, done));
+        nudge();
+        return done;
+    }
+
+    /** Runs {@code command} on the poller thread (it may use the consumer). */
+    <T> CompletableFuture<T> submit(java.util.function.Function<KafkaConsumer<byte[], byte[]>, T> command) {
+        CompletableFuture<T> done = new CompletableFuture<>();
+        commands.add(() -> {
+            try {
+                done.complete(command.apply(consumer));
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        nudge();
+        return done;
+    }
+
+    void watch(Lane lane) {
+        watched.add(lane);
+        nudge();
+    }
+
+    /** Makes a blocked poll return now, so queued work is done without waiting for a fetch. */
+    void nudge() {
+        if (polling.get()) {
+            consumer.wakeup();
+        }
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            try {
+                loopOnce();
+            } catch (WakeupException e) {
+                // nudged: go round again
+            } catch (RuntimeException e) {
+                log.warn("poller loop failed, retrying: {}", e.toString());
+                LockSupport.parkNanos(100_000_000L);
+            }
+        }
+    }
+
+    private void loopOnce() {
+        if (subscriptionChanged.getAndSet(false)) {
+            Set<String> topics = wantedTopics.get();
+            if (topics.isEmpty()) {
+                consumer.unsubscribe();
+                releaseAll(new ArrayList<>(assigned.keySet()));
+            } else {
+                consumer.subscribe(topics, new Rebalance());
+            }
+        }
+        Runnable command;
+        while ((command = commands.poll()) != null) {
+            command.run();
+        }
+        commitDirty();
+        if (consumer.subscription().isEmpty()) {
+            LockSupport.parkNanos(IDLE_POLL.toNanos());
+            return;
+        }
+        boolean busy = !commands.isEmpty() || !dirty.isEmpty() || subscriptionChanged.get();
+        ConsumerRecords<byte[], byte[]> records;
+        polling.set(true);
+        try {
+            records = consumer.poll(busy ? Duration.ZERO : IDLE_POLL);
+        } finally {
+            polling.set(false);
+        }
+        deliver(records);
+        refreshWatched();
+        pauseOrResume();
+    }
+
+    private void deliver(ConsumerRecords<byte[], byte[]> records) {
+        for (TopicPartition tp : records.partitions()) {
+            Lane lane = assigned.get(tp);
+            if (lane == null) {
+                continue;
+            }
+            List<ConsumerRecord<byte[], byte[]>> batch = records.records(tp);
+            synchronized (lane.queue) {
+                lane.offer(batch);
+                lane.queue.notifyAll();
+            }
+            if (lane.buffer.size() >= bufferLimit) {
+                paused.add(lane);
+                consumer.pause(List.of(tp));
+            }
+        }
+    }
+
+    private void refreshWatched() {
+        for (Lane lane : watched) {
+            watched.remove(lane);
+            if (assigned.get(lane.tp) != lane) {
+                continue;
+            }
+            long position = consumer.position(lane.tp);
+            synchronized (lane.queue) {
+                lane.noteFetchPosition(position);
+                lane.queue.notifyAll();
+            }
+        }
+    }
+
+    private void pauseOrResume() {
+        if (paused.isEmpty()) {
+            return;
+        }
+        List<TopicPartition> resume = new ArrayList<>();
+        paused.removeIf(lane -> {
+            boolean drained;
+            synchronized (lane.queue) {
+                drained = lane.buffer.size() <= bufferLimit / 2;
+            }
+            if (drained && assigned.get(lane.tp) == lane) {
+                resume.add(lane.tp);
+            }
+            return drained;
+        });
+        if (!resume.isEmpty()) {
+            consumer.resume(resume);
+        }
+    }
+
+    /** A lane whose buffer a get drained asks to be fetched again. */
+    boolean isPaused(Lane lane) {
+        return paused.contains(lane);
+    }
+
+    private void commitDirty() {
+        if (dirty.isEmpty() && commitWaiters.isEmpty()) {
+            return;
+        }
+        List<CommitWaiter> waiters = new ArrayList<>();
+        CommitWaiter waiter;
+        while ((waiter = commitWaiters.poll()) != null) {
+            waiters.add(waiter);
+        }
+        // Drain waiters before lanes: each waiter's ack was applied before it was queued, so the
+        // state snapshot below includes it. Its lane is committed now even if an earlier cycle took it.
+        Set<Lane> lanes = new HashSet<>(dirty);
+        dirty.removeAll(lanes);
+        waiters.forEach(w -> lanes.add(w.lane()));
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        Map<Lane, List<Long>> forgettable = new HashMap<>();
+        List<CompletableFuture<Void>> overflowWrites = new ArrayList<>();
+        for (Lane lane : lanes) {
+            if (assigned.get(lane.tp) != lane) {
+                continue;
+            }
+            synchronized (lane.queue) {
+                offsets.put(lane.tp, new OffsetAndMetadata(lane.low, lane.acked.encode(MAX_METADATA_CHARS)));
+                lane.acked.overflow(MAX_METADATA_CHARS).forEach((start, end) -> {
+                    overflowWrites.add(journal.recordAckedRange(lane.tp, start, end));
+                    lane.journaled.add(start);
+                });
+                List<Long> below = new ArrayList<>(lane.journaled.headSet(lane.low));
+                forgettable.put(lane, below);
+            }
+        }
+        try {
+            CompletableFuture.allOf(overflowWrites.toArray(CompletableFuture[]::new)).join();
+            if (!offsets.isEmpty()) {
+                commitSyncThroughWakeups(offsets);
+            }
+        } catch (RebalanceInProgressException | RetriableException e) {
+            dirty.addAll(lanes);
+            commitWaiters.addAll(waiters);
+            return;
+        } catch (RuntimeException e) {
+            EngineException failure = EngineException.unavailable("offset commit failed: " + e.getMessage());
+            waiters.forEach(w -> w.done().completeExceptionally(failure));
+            return;
+        }
+        forgettable.forEach((lane, below) -> {
+            if (below.isEmpty()) {
+                return;
+            }
+            synchronized (lane.queue) {
+                below.forEach(lane.journaled::remove);
+            }
+            journal.forget(lane.tp, below);
+        });
+        for (CommitWaiter w : waiters) {
+            if (offsets.containsKey(w.lane().tp)) {
+                w.done().complete(null);
+            } else {
+                w.done().completeExceptionally(EngineException.unavailable(
+                        "partition " + w.lane().tp + " is no longer owned by this node; the ack was not committed"));
+            }
+        }
+    }
+
+    /** A nudge during commitSync interrupts it; the commit is idempotent, so simply do it again. */
+    private void commitSyncThroughWakeups(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        while (true) {
+            try {
+                consumer.commitSync(offsets, Duration.ofSeconds(30));
+                return;
+            } catch (WakeupException e) {
+                // retry
+            }
+        }
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            commitDirty();
+            releaseAll(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            releaseAll(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            Set<TopicPartition> tps = new HashSet<>(partitions);
+            Map<TopicPartition, OffsetAndMetadata> committed = retryWakeup(() -> consumer.committed(tps));
+            Map<TopicPartition, Long> begin = retryWakeup(() -> consumer.beginningOffsets(tps));
+            Map<TopicPartition, Long> end = retryWakeup(() -> consumer.endOffsets(tps));
+            Map<TopicPartition, LeaseJournal.Recovered> recovered = journal.read();
+            List<TopicPartition> unknown = new ArrayList<>();
+            for (TopicPartition tp : tps) {
+                Lane lane = directory.laneFor(tp);
+                if (lane == null) {
+                    unknown.add(tp);
+                    continue;
+                }
+                OffsetAndMetadata c = committed.get(tp);
+                long low = Math.max(c == null ? 0 : c.offset(), begin.getOrDefault(tp, 0L));
+                AckedRanges acked = AckedRanges.decode(c == null ? null : c.metadata());
+                LeaseJournal.Recovered fromJournal = recovered.get(tp);
+                Map<Long, long[]> leases = Map.of();
+                if (fromJournal != null) {
+                    fromJournal.acked().ranges().forEach(acked::addRange);
+                    leases = fromJournal.leases();
+                }
+                directory.restore(lane, low, acked, end.getOrDefault(tp, low), leases);
+                assigned.put(tp, lane);
+                consumer.seek(tp, low);
+            }
+            if (!unknown.isEmpty()) {
+                consumer.pause(unknown);
+            }
+        }
+    }
+
+    private void releaseAll(Collection<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            Lane lane = assigned.remove(tp);
+            if (lane != null) {
+                paused.remove(lane);
+                directory.release(lane);
+            }
+        }
+    }
+
+    private static <T> T retryWakeup(java.util.function.Supplier<T> call) {
+        while (true) {
+            try {
+                return call.get();
+            } catch (WakeupException e) {
+                // a nudge: the call is a read, repeat it
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        nudge();
+        Thread t = thread;
+        if (t != null) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            commitDirty();
+        } catch (RuntimeException e) {
+            log.warn("final commit failed: {}", e.toString());
+        }
+        consumer.close(Duration.ofSeconds(5));
+    }
+}

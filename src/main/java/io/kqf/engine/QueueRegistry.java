@@ -1,0 +1,257 @@
+package io.kqf.engine;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.kqf.kafka.KafkaUnavailable;
+import io.kqf.kafka.TopicAdmin;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Every queue this node knows, their lanes and topics. Creates queues (topic, then attributes)
+ * and lanes, keeps the poller's subscription in step, and restores or forgets lanes as the consumer
+ * group assigns or revokes their partitions.
+ *
+ * <p>A queue deleted by purge keeps its {@link QueueState} with null attributes: its lanes stay
+ * subscribed and loaded (everything in them acked), so re-creating the name reuses them.
+ */
+final class QueueRegistry implements LaneDirectory {
+    private record LaneTopic(QueueState queue, int priority) {
+    }
+
+    private final QueueNames names;
+    private final TopicAdmin admin;
+    private final MetaStore metaStore;
+    private final LeaseTimer timer;
+    private final Clock clock;
+    private final int defaultTimeoutMinutes;
+    private final long minuteMillis;
+    private final Map<String, QueueState> queues = new ConcurrentHashMap<>();
+    private final Map<String, LaneTopic> byTopic = new ConcurrentHashMap<>();
+    private final Map<String, Object> creationLocks = new ConcurrentHashMap<>();
+    private volatile Poller poller;
+
+    QueueRegistry(QueueNames names, TopicAdmin admin, MetaStore metaStore, LeaseTimer timer, Clock clock,
+                  int defaultTimeoutMinutes, long minuteMillis) {
+        this.names = names;
+        this.admin = admin;
+        this.metaStore = metaStore;
+        this.timer = timer;
+        this.clock = clock;
+        this.defaultTimeoutMinutes = defaultTimeoutMinutes;
+        this.minuteMillis = minuteMillis;
+    }
+
+    void attach(Poller value) {
+        this.poller = value;
+    }
+
+    /** Builds the states of every queue in the attributes topic, with the lanes their topics have. */
+    void loadExisting(Map<String, QueueMeta> all) {
+        List<String> topics = new ArrayList<>();
+        all.forEach((name, meta) -> {
+            for (int p = 0; p < 3; p++) {
+                if (meta.hasLane(p)) {
+                    topics.add(names.topic(name, p));
+                }
+            }
+        });
+        Map<String, Integer> partitions = admin.partitionsOf(topics);
+        all.forEach((name, meta) -> {
+            QueueState queue = new QueueState(name, meta);
+            queues.put(name, queue);
+            for (int p = 0; p < 3; p++) {
+                Integer count = partitions.get(names.topic(name, p));
+                if (meta.hasLane(p) && count != null) {
+                    registerLanes(queue, p, count);
+                }
+            }
+        });
+        resubscribe();
+    }
+
+    /** The state of an existing queue, or null. */
+    QueueState find(String name) {
+        QueueState queue = queues.get(name);
+        return queue == null || queue.meta() == null ? null : queue;
+    }
+
+    List<QueueState> existing() {
+        List<QueueState> all = new ArrayList<>();
+        queues.values().forEach(q -> {
+            if (q.meta() != null) {
+                all.add(q);
+            }
+        });
+        return all;
+    }
+
+    /** The plain queue {@code name}, created (topic + attributes) if it does not exist. */
+    QueueState findOrCreatePlain(String name) {
+        QueueState queue = find(name);
+        if (queue == null) {
+            synchronized (creationLock(name)) {
+                queue = find(name);
+                if (queue == null) {
+                    queue = create(name);
+                }
+            }
+        }
+        if (queue.meta().type() != QueueType.PLAIN) {
+            throw new EngineException(EngineException.Reason.WRONG_TYPE, "queue " + name + " is a push queue");
+        }
+        return queue;
+    }
+
+    private QueueState create(String name) {
+        String topic = names.topic(name, 0);
+        try {
+            int partitions = admin.partitions(topic).orElseGet(() -> admin.ensureData(topic, 1, Map.of()));
+            QueueState queue = queues.get(name);
+            long base0 = queue != null ? queue.laneZeroEnd() : admin.endOffsetSum(topic, partitions);
+            QueueMeta meta = QueueMeta.plain(defaultTimeoutMinutes, clock.millis() / 1000, base0);
+            if (queue != null) {
+                meta = meta.withLanesOf(queue.meta() == null ? queue.laneMask() : queue.meta().lanes());
+            }
+            metaStore.write(name, meta);
+            if (queue == null) {
+                queue = new QueueState(name, meta);
+                registerLanes(queue, 0, partitions);
+                queues.put(name, queue);
+                resubscribe();
+            } else {
+                queue.meta(meta);
+            }
+            return queue;
+        } catch (KafkaUnavailable e) {
+            throw EngineException.unavailable(e.getMessage());
+        }
+    }
+
+    /** Makes sure lane {@code priority} of a queue exists (its topic is created on first use). */
+    void ensureLane(QueueState queue, int priority) {
+        if (queue.hasLane(priority)) {
+            return;
+        }
+        synchronized (creationLock(queue.name)) {
+            if (queue.hasLane(priority)) {
+                return;
+            }
+            String topic = names.topic(queue.name, priority);
+            try {
+                int partitions = admin.partitions(topic).orElseGet(() -> admin.ensureData(topic, 1, Map.of()));
+                synchronized (queue.metaWriteLock) {
+                    QueueMeta meta = queue.meta().withLane(priority);
+                    metaStore.write(queue.name, meta);
+                    queue.meta(meta);
+                }
+                registerLanes(queue, priority, partitions);
+                resubscribe();
+            } catch (KafkaUnavailable e) {
+                throw EngineException.unavailable(e.getMessage());
+            }
+        }
+    }
+
+    private void registerLanes(QueueState queue, int priority, int partitions) {
+        String topic = names.topic(queue.name, priority);
+        byTopic.put(topic, new LaneTopic(queue, priority));
+        for (int p = 0; p < partitions; p++) {
+            queue.lane(priority, p, topic);
+        }
+    }
+
+    String topicOf(QueueState queue, int priority) {
+        return names.topic(queue.name, priority);
+    }
+
+    private Object creationLock(String name) {
+        return creationLocks.computeIfAbsent(name, n -> new Object());
+    }
+
+    private void resubscribe() {
+        Set<String> topics = new HashSet<>(byTopic.keySet());
+        Poller p = poller;
+        if (p != null) {
+            p.subscribe(topics);
+        }
+    }
+
+    long timeoutMillis(QueueState queue) {
+        QueueMeta meta = queue.meta();
+        return (meta == null ? defaultTimeoutMinutes : meta.timeoutMinutes()) * minuteMillis;
+    }
+
+    @Override
+    public Lane laneFor(TopicPartition tp) {
+        LaneTopic laneTopic = byTopic.get(tp.topic());
+        return laneTopic == null ? null : laneTopic.queue().lane(laneTopic.priority(), tp.partition(), tp.topic());
+    }
+
+    @Override
+    public void restore(Lane lane, long committed, AckedRanges acked, long end, Map<Long, long[]> leases) {
+        QueueState queue = lane.queue;
+        long timeout = timeoutMillis(queue);
+        List<Lease> restored = new ArrayList<>();
+        synchronized (queue) {
+            lane.load(committed, acked, end);
+            acked.ranges().keySet().forEach(lane.journaled::add);
+            leases.forEach((offset, entry) -> {
+                lane.journaled.add(offset);
+                if (offset >= lane.low && offset < lane.end && !lane.acked.contains(offset)) {
+                    Lease lease = new Lease(lane, offset, entry[0], entry[0] + timeout, (int) entry[1], null);
+                    lane.leased.put(offset, lease);
+                    restored.add(lease);
+                }
+            });
+            queue.notifyAll();
+        }
+        // Outside the monitor: an already expired lease fires at once and its listener takes it.
+        restored.forEach(timer::start);
+    }
+
+    @Override
+    public void release(Lane lane) {
+        QueueState queue = lane.queue;
+        synchronized (queue) {
+            lane.leased.values().forEach(timer::cancel);
+            queue.redeliveries.removeIf(lease -> lease.lane == lane);
+            lane.unload();
+            queue.notifyAll();
+        }
+    }
+
+    /** Lease timer callback: the lease is due, so the next get hands it out again. */
+    void onLeaseExpired(Lease lease) {
+        QueueState queue = lease.lane.queue;
+        synchronized (queue) {
+            if (lease.lane.leased.get(lease.offset) == lease) {
+                queue.redeliveries.add(lease);
+                queue.notifyAll();
+            }
+        }
+    }
+
+    /** Attributes changed by another node (tail of the attributes topic). */
+    void onRemoteChange(String name, QueueMeta meta) {
+        QueueState queue = queues.get(name);
+        if (queue != null) {
+            queue.meta(meta);
+            return;
+        }
+        if (meta == null) {
+            return;
+        }
+        loadExisting(Map.of(name, meta));
+    }
+
+    Collection<QueueState> all() {
+        return queues.values();
+    }
+}

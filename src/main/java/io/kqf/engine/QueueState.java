@@ -1,0 +1,157 @@
+package io.kqf.engine;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The live state of one queue on this node: its attributes, its lanes (priority → partitions),
+ * the leases due for redelivery and the workers seen. Its monitor guards all of it and its lanes;
+ * critical sections never do I/O, and waits on the monitor are bounded.
+ */
+final class QueueState {
+    /** hustmq forgets a worker 512 s after its last get and keeps at most 1,025 names per queue. */
+    static final long WORKER_MEMORY_SECONDS = 512;
+    static final int WORKERS_PER_QUEUE = 1025;
+
+    final String name;
+    private volatile QueueMeta meta;
+    /** priority → partition → lane. */
+    private final TreeMap<Integer, TreeMap<Integer, Lane>> lanes = new TreeMap<>();
+    /** Expired leases, the oldest hand-out first: a get serves these before any lane. */
+    final PriorityQueue<Lease> redeliveries = new PriorityQueue<>(
+            Comparator.comparingLong((Lease l) -> l.handedOutAt).thenComparingLong(l -> l.offset));
+    private volatile Cache<String, Long> workers;
+    /** Puts accepted by the max check but not yet acknowledged by Kafka. */
+    int inflightPuts;
+    /** Set once purge deleted the queue: holders of this object must look the name up again. */
+    boolean deleted;
+    /** Serialises read-modify-write of the attributes (which do Kafka I/O, so not under the monitor). */
+    final Object metaWriteLock = new Object();
+    private final int[] nextPartition = new int[3];
+
+    QueueState(String name, QueueMeta meta) {
+        this.name = name;
+        this.meta = meta;
+    }
+
+    QueueMeta meta() {
+        return meta;
+    }
+
+    void meta(QueueMeta value) {
+        meta = value;
+    }
+
+    synchronized Lane lane(int priority, int partition, String topic) {
+        return lanes.computeIfAbsent(priority, p -> new TreeMap<>())
+                .computeIfAbsent(partition, p -> new Lane(this, priority, new TopicPartition(topic, partition)));
+    }
+
+    synchronized Lane existingLane(int priority, int partition) {
+        TreeMap<Integer, Lane> byPartition = lanes.get(priority);
+        return byPartition == null ? null : byPartition.get(partition);
+    }
+
+    synchronized int laneMask() {
+        int mask = 0;
+        for (int p : lanes.keySet()) {
+            mask |= 1 << p;
+        }
+        return mask;
+    }
+
+    synchronized boolean hasLane(int priority) {
+        return lanes.containsKey(priority);
+    }
+
+    /** The lanes of one priority, starting at a rotating partition so multi-partition lanes share load. */
+    synchronized List<Lane> lanesOf(int priority) {
+        TreeMap<Integer, Lane> byPartition = lanes.get(priority);
+        if (byPartition == null) {
+            return List.of();
+        }
+        List<Lane> all = new ArrayList<>(byPartition.values());
+        if (all.size() > 1) {
+            int start = Math.floorMod(nextPartition[priority]++, all.size());
+            java.util.Collections.rotate(all, -start);
+        }
+        return all;
+    }
+
+    synchronized List<Lane> allLanes() {
+        List<Lane> all = new ArrayList<>();
+        lanes.values().forEach(byPartition -> all.addAll(byPartition.values()));
+        return all;
+    }
+
+    synchronized Collection<String> topics() {
+        List<String> topics = new ArrayList<>();
+        lanes.values().forEach(byPartition -> byPartition.values().stream().findFirst()
+                .ifPresent(lane -> topics.add(lane.tp.topic())));
+        return topics;
+    }
+
+    synchronized long ready(int priority) {
+        TreeMap<Integer, Lane> byPartition = lanes.get(priority);
+        return byPartition == null ? 0 : byPartition.values().stream().mapToLong(Lane::ready).sum();
+    }
+
+    synchronized long readyTotal() {
+        return ready(0) + ready(1) + ready(2);
+    }
+
+    synchronized long unacked() {
+        long count = 0;
+        for (Map<Integer, Lane> byPartition : lanes.values()) {
+            for (Lane lane : byPartition.values()) {
+                count += lane.leased.size();
+            }
+        }
+        return count;
+    }
+
+    synchronized long laneZeroEnd() {
+        TreeMap<Integer, Lane> byPartition = lanes.get(0);
+        return byPartition == null ? 0 : byPartition.values().stream().mapToLong(l -> l.end).sum();
+    }
+
+    synchronized boolean allLoaded() {
+        return lanes.values().stream().allMatch(byPartition -> byPartition.values().stream().allMatch(l -> l.loaded));
+    }
+
+    void sawWorker(String worker, long nowSeconds) {
+        Cache<String, Long> seen = workers;
+        if (seen == null) {
+            synchronized (this) {
+                if (workers == null) {
+                    workers = Caffeine.newBuilder()
+                            .expireAfterWrite(WORKER_MEMORY_SECONDS, TimeUnit.SECONDS)
+                            .maximumSize(WORKERS_PER_QUEUE)
+                            .build();
+                }
+                seen = workers;
+            }
+        }
+        seen.put(worker, nowSeconds);
+    }
+
+    void forgetWorkers() {
+        workers = null;
+    }
+
+    /** Workers seen within the last 512 s: name → Unix seconds of the latest get. */
+    Map<String, Long> workers() {
+        Cache<String, Long> seen = workers;
+        return seen == null ? Map.of() : Map.copyOf(seen.asMap());
+    }
+}

@@ -1,0 +1,101 @@
+package io.kqf.kafka;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Creates every Kafka client of a node from one base configuration (bootstrap servers plus every
+ * pass-through {@code kafka.*} setting, e.g. SASL/TLS), so no client is ever created without it.
+ */
+public final class KafkaClients {
+    private final Map<String, Object> base;
+    private final int maxRecordBytes;
+
+    /**
+     * @param passThrough user-supplied client properties; they win over the facade's own choices
+     * @param maxRecordBytes largest value the facade produces or must fetch
+     */
+    public KafkaClients(String bootstrapServers, Map<String, String> passThrough, int maxRecordBytes) {
+        Map<String, Object> props = new HashMap<>(passThrough);
+        props.put("bootstrap.servers", bootstrapServers);
+        this.base = Map.copyOf(props);
+        this.maxRecordBytes = maxRecordBytes;
+    }
+
+    public String bootstrapServers() {
+        return (String) base.get("bootstrap.servers");
+    }
+
+    /** Durable producer: a 200 on put means acks=all, idempotent so retries never duplicate. */
+    public KafkaProducer<byte[], byte[]> producer(String clientId) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRecordBytes + 64 * 1024);
+        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(64L * 1024 * 1024, 2L * maxRecordBytes));
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
+        props.putAll(base);
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * Group consumer that never auto-commits: the engine commits offsets it has derived from acks.
+     *
+     * @param instanceId static membership id: a restarted node with the same id takes its
+     *                   partitions back without waiting for the old session to time out
+     */
+    public KafkaConsumer<byte[], byte[]> groupConsumer(String groupId, String instanceId, int maxPollRecords) {
+        Map<String, Object> props = fetching(groupId + "-" + instanceId);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
+        props.putAll(base);
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Assign-mode consumer without a group (reading compacted state topics, browsing by offset). */
+    public KafkaConsumer<byte[], byte[]> readerConsumer(String clientId) {
+        Map<String, Object> props = fetching(clientId);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.putAll(base);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    public Admin admin(String clientId) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("client.id", clientId);
+        props.putAll(base);
+        return Admin.create(props);
+    }
+
+    private Map<String, Object> fetching(String clientId) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        // The broker answers a fetch as soon as one byte is there; the wait only bounds idle polls.
+        props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Math.max(1024 * 1024, maxRecordBytes + 64 * 1024));
+        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Math.max(50 * 1024 * 1024, maxRecordBytes + 64 * 1024));
+        return props;
+    }
+}

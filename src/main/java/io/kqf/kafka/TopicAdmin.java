@@ -1,0 +1,131 @@
+package io.kqf.kafka;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/** Topic creation and description, with the facade's defaults for the topics it owns. */
+public final class TopicAdmin implements AutoCloseable {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final Admin admin;
+    private final Optional<Short> replicationFactor;
+    private final int maxMessageBytes;
+
+    /** @param replicationFactor -1 for the broker's default */
+    public TopicAdmin(Admin admin, short replicationFactor, int maxMessageBytes) {
+        this.admin = admin;
+        this.replicationFactor = replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor);
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    /** Creates a compacted state topic if missing (one partition keeps its total order). */
+    public void ensureCompacted(String topic) {
+        create(topic, 1, Map.of("cleanup.policy", "compact", "min.cleanable.dirty.ratio", "0.1",
+                "segment.ms", "600000", "max.message.bytes", String.valueOf(maxMessageBytes)));
+    }
+
+    /** Creates a data topic if missing; returns its partition count. */
+    public int ensureData(String topic, int partitions, Map<String, String> extraConfig) {
+        Map<String, String> config = new java.util.HashMap<>(extraConfig);
+        config.put("max.message.bytes", String.valueOf(maxMessageBytes));
+        create(topic, partitions, config);
+        return partitions(topic).orElseThrow(() -> new KafkaUnavailable("topic " + topic + " vanished after creation"));
+    }
+
+    /** Partition count of an existing topic, empty if the topic does not exist. */
+    public Optional<Integer> partitions(String topic) {
+        try {
+            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            return Optional.of(description.partitions().size());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return Optional.empty();
+            }
+            throw new KafkaUnavailable("cannot describe topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new KafkaUnavailable("Kafka did not describe topic " + topic + " within " + TIMEOUT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaUnavailable("interrupted", e);
+        }
+    }
+
+    /** Partition counts of the topics that exist among {@code topics}. */
+    public Map<String, Integer> partitionsOf(java.util.Collection<String> topics) {
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        if (topics.isEmpty()) {
+            return counts;
+        }
+        admin.describeTopics(topics).topicNameValues().forEach((topic, future) -> {
+            try {
+                counts.put(topic, future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).partitions().size());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw new KafkaUnavailable("cannot describe topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+                }
+            } catch (TimeoutException e) {
+                throw new KafkaUnavailable("Kafka did not describe topic " + topic + " within " + TIMEOUT, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaUnavailable("interrupted", e);
+            }
+        });
+        return counts;
+    }
+
+    /** Sum of the end offsets of a topic's partitions (0 for a missing topic). */
+    public long endOffsetSum(String topic, int partitions) {
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request = new java.util.HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            request.put(new org.apache.kafka.common.TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+        }
+        try {
+            return admin.listOffsets(request).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).values().stream()
+                    .mapToLong(info -> info.offset()).sum();
+        } catch (ExecutionException e) {
+            throw new KafkaUnavailable("cannot read end offsets of " + topic + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new KafkaUnavailable("Kafka did not list offsets of " + topic + " within " + TIMEOUT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaUnavailable("interrupted", e);
+        }
+    }
+
+    private void create(String topic, int partitions, Map<String, String> config) {
+        NewTopic newTopic = new NewTopic(topic, Optional.of(partitions), replicationFactor).configs(config);
+        try {
+            admin.createTopics(List.of(newTopic)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new KafkaUnavailable("cannot create topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+            }
+        } catch (TimeoutException e) {
+            throw new KafkaUnavailable("Kafka did not create topic " + topic + " within " + TIMEOUT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaUnavailable("interrupted", e);
+        }
+    }
+
+    public Admin admin() {
+        return admin;
+    }
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(5));
+    }
+}
