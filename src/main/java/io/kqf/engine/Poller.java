@@ -302,6 +302,9 @@ final class Poller implements Runnable, AutoCloseable {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                log.info("revoked {} partition(s)", partitions.size());
+            }
             commitDirty();
             releaseAll(partitions);
         }
@@ -344,6 +347,7 @@ final class Poller implements Runnable, AutoCloseable {
             if (!unknown.isEmpty()) {
                 consumer.pause(unknown);
             }
+            log.info("assigned {} partition(s): {}", partitions.size(), partitions.size() <= 8 ? partitions : "");
         }
     }
 

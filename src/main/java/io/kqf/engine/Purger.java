@@ -55,7 +55,6 @@ final class Purger {
             metaStore.write(queue.name, null);
             synchronized (queue) {
                 queue.meta(null);
-                queue.redeliveries.clear();
                 queue.forgetWorkers();
                 queue.notifyAll();
             }
@@ -72,6 +71,7 @@ final class Purger {
                     if (includingLeases) {
                         lane.leased.values().forEach(timer::cancel);
                         lane.leased.keySet().forEach(lane::ack);
+                        lane.queue.forgetLeasesOf(lane);
                         lane.leased.clear();
                     }
                     lane.purgeTo(end);

@@ -121,7 +121,7 @@ public final class QueueEngine {
             }
             Lane lane = taken.lane();
             if (autoAck) {
-                Lease old = lane.leased.remove(taken.offset());
+                Lease old = queue.removeLease(lane, taken.offset());
                 if (old != null) {
                     timer.cancel(old);
                 }
@@ -129,9 +129,15 @@ public final class QueueEngine {
                 Delivery delivery = new Delivery(taken.body(), null, taken.deliveries());
                 return poller.commit(lane).thenApply(v -> Optional.of(delivery));
             }
-            Lease lease = taken.lease() != null ? taken.lease().redelivered(now, timeout)
-                    : new Lease(lane, taken.offset(), now, now + timeout, 1, taken.body());
-            lane.leased.put(lease.offset, lease);
+            Lease lease;
+            if (taken.lease() != null) {
+                queue.removeLease(lane, taken.offset());
+                timer.cancel(taken.lease());
+                lease = taken.lease().redelivered(now, timeout);
+            } else {
+                lease = new Lease(lane, taken.offset(), now, now + timeout, 1, taken.body());
+            }
+            queue.addLease(lease);
             lane.journaled.add(lease.offset);
             timer.start(lease);
             Delivery delivery = new Delivery(taken.body(), lease.token(), lease.deliveries);
@@ -150,19 +156,14 @@ public final class QueueEngine {
                 return null;
             }
             boolean mustWait = false;
-            Lease due;
-            while ((due = queue.redeliveries.peek()) != null) {
-                if (due.lane.leased.get(due.offset) != due) {
-                    queue.redeliveries.poll();
-                } else if (due.body() == null) {
-                    // Recovered from the journal; the poller has not fetched its record yet.
-                    mustWait = true;
-                    poller.watch(due.lane);
-                    break;
-                } else {
-                    queue.redeliveries.poll();
+            Lease due = queue.firstDue(clock.millis());
+            if (due != null) {
+                if (due.body() != null) {
                     return new Taken(due.lane, due.offset, due.body(), due.deliveries + 1, due);
                 }
+                // Recovered from the journal; the poller has not fetched its record again yet.
+                mustWait = true;
+                poller.watch(due.lane);
             }
             for (int priority = 2; priority >= 0 && !mustWait; priority--) {
                 for (Lane lane : queue.lanesOf(priority)) {
@@ -207,12 +208,11 @@ public final class QueueEngine {
             while (!lane.loaded) {
                 waitUntil(queue, deadline, "partition " + lane.tp + " is not loaded on this node");
             }
-            Lease lease = lane.leased.remove(token.offset());
+            Lease lease = queue.removeLease(lane, token.offset());
             if (lease == null) {
                 throw notOutstanding("token " + tokenText + " is not outstanding (already acknowledged or never issued)");
             }
             timer.cancel(lease);
-            queue.redeliveries.remove(lease);
             lane.ack(token.offset());
         }
         return poller.commit(lane);
@@ -232,14 +232,12 @@ public final class QueueEngine {
         long timeout = registry.timeoutMillis(queue);
         List<Lease> retimed = new ArrayList<>();
         synchronized (queue) {
-            for (Lane lane : queue.allLanes()) {
-                for (Lease lease : new ArrayList<>(lane.leased.values())) {
-                    Lease updated = lease.withDeadline(lease.handedOutAt + timeout);
-                    lane.leased.put(lease.offset, updated);
-                    queue.redeliveries.remove(lease);
-                    timer.cancel(lease);
-                    retimed.add(updated);
-                }
+            for (Lease lease : queue.leases()) {
+                queue.removeLease(lease.lane, lease.offset);
+                timer.cancel(lease);
+                Lease updated = lease.withDeadline(lease.handedOutAt + timeout);
+                queue.addLease(updated);
+                retimed.add(updated);
             }
         }
         retimed.forEach(timer::start);

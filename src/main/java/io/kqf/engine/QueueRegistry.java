@@ -206,7 +206,7 @@ final class QueueRegistry implements LaneDirectory {
                 lane.journaled.add(offset);
                 if (offset >= lane.low && offset < lane.end && !lane.acked.contains(offset)) {
                     Lease lease = new Lease(lane, offset, entry[0], entry[0] + timeout, (int) entry[1], null);
-                    lane.leased.put(offset, lease);
+                    queue.addLease(lease);
                     restored.add(lease);
                 }
             });
@@ -221,20 +221,20 @@ final class QueueRegistry implements LaneDirectory {
         QueueState queue = lane.queue;
         synchronized (queue) {
             lane.leased.values().forEach(timer::cancel);
-            queue.redeliveries.removeIf(lease -> lease.lane == lane);
+            queue.forgetLeasesOf(lane);
             lane.unload();
             queue.notifyAll();
         }
     }
 
-    /** Lease timer callback: the lease is due, so the next get hands it out again. */
+    /**
+     * Lease timer callback: the lease is due. A get finds it by its deadline anyway; this wakes
+     * whoever waits for the queue to have something to deliver.
+     */
     void onLeaseExpired(Lease lease) {
         QueueState queue = lease.lane.queue;
         synchronized (queue) {
-            if (lease.lane.leased.get(lease.offset) == lease) {
-                queue.redeliveries.add(lease);
-                queue.notifyAll();
-            }
+            queue.notifyAll();
         }
     }
 

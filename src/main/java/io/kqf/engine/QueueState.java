@@ -5,8 +5,8 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -27,9 +27,13 @@ final class QueueState {
     private volatile QueueMeta meta;
     /** priority → partition → lane. */
     private final TreeMap<Integer, TreeMap<Integer, Lane>> lanes = new TreeMap<>();
-    /** Expired leases, the oldest hand-out first: a get serves these before any lane. */
-    final PriorityQueue<Lease> redeliveries = new PriorityQueue<>(
-            Comparator.comparingLong((Lease l) -> l.handedOutAt).thenComparingLong(l -> l.offset));
+    /**
+     * Every outstanding lease by deadline. Redelivery is lazy and exact: a get takes the first lease
+     * whose deadline has passed before any lane. Deadlines are hand-out time + the queue's timeout,
+     * so the first due lease is also the oldest hand-out.
+     */
+    private final TreeSet<Lease> byDeadline = new TreeSet<>(Comparator.comparingLong((Lease l) -> l.deadline)
+            .thenComparingLong(l -> l.handedOutAt).thenComparing(l -> l.lane.tp.toString()).thenComparingLong(l -> l.offset));
     private volatile Cache<String, Long> workers;
     /** Puts accepted by the max check but not yet acknowledged by Kafka. */
     int inflightPuts;
@@ -60,6 +64,40 @@ final class QueueState {
     synchronized Lane existingLane(int priority, int partition) {
         TreeMap<Integer, Lane> byPartition = lanes.get(priority);
         return byPartition == null ? null : byPartition.get(partition);
+    }
+
+    /** Caller holds the monitor. */
+    void addLease(Lease lease) {
+        lease.lane.leased.put(lease.offset, lease);
+        byDeadline.add(lease);
+    }
+
+    /** Caller holds the monitor. Returns the removed lease, or null if the offset was not leased. */
+    Lease removeLease(Lane lane, long offset) {
+        Lease lease = lane.leased.remove(offset);
+        if (lease != null) {
+            byDeadline.remove(lease);
+        }
+        return lease;
+    }
+
+    /** Caller holds the monitor. The oldest lease whose deadline has passed, or null. */
+    Lease firstDue(long nowMillis) {
+        if (byDeadline.isEmpty()) {
+            return null;
+        }
+        Lease first = byDeadline.first();
+        return first.deadline <= nowMillis ? first : null;
+    }
+
+    /** Caller holds the monitor. */
+    List<Lease> leases() {
+        return new ArrayList<>(byDeadline);
+    }
+
+    /** Caller holds the monitor: the lane is unloaded or emptied, its leases go with it. */
+    void forgetLeasesOf(Lane lane) {
+        byDeadline.removeIf(lease -> lease.lane == lane);
     }
 
     synchronized int laneMask() {

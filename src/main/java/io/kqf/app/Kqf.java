@@ -1,0 +1,75 @@
+package io.kqf.app;
+
+import java.util.List;
+
+import io.kqf.config.Settings;
+import io.kqf.engine.EngineOptions;
+import io.kqf.engine.EngineRuntime;
+import io.kqf.http.BasicAuth;
+import io.kqf.http.HttpServer;
+import io.kqf.http.hustmq.HustmqRoutes;
+import io.kqf.kafka.EmbeddedKafka;
+import io.kqf.kafka.KafkaClients;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One facade node: the embedded broker when none is configured, the engine, and the HTTP APIs. */
+public final class Kqf implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Kqf.class);
+    public static final String VERSION = "0.1.0";
+    /** Room for HTTP framing around the largest item. */
+    private static final int BODY_SLACK = 64 * 1024;
+
+    private final EmbeddedKafka embedded;
+    private final EngineRuntime runtime;
+    private final HttpServer http;
+
+    private Kqf(EmbeddedKafka embedded, EngineRuntime runtime, HttpServer http) {
+        this.embedded = embedded;
+        this.runtime = runtime;
+        this.http = http;
+    }
+
+    public static Kqf start(Settings settings) {
+        long started = System.nanoTime();
+        EmbeddedKafka embedded = null;
+        if (settings.embeddedKafka()) {
+            embedded = EmbeddedKafka.start(settings.dataDir().resolve("kafka"), settings.embeddedKafkaPort(),
+                    settings.maxItemBytes() + BODY_SLACK);
+            settings = settings.withBootstrapServers(embedded.bootstrapServers());
+        }
+        try {
+            KafkaClients clients = new KafkaClients(settings.bootstrapServers(), settings.kafka(), settings.maxItemBytes());
+            short replication = settings.embeddedKafka() || embedded != null ? 1 : settings.replicationFactor();
+            EngineRuntime runtime = EngineRuntime.start(clients, new EngineOptions(settings.topicPrefix(),
+                    settings.nodeId(), settings.groupId(), replication, settings.maxItemBytes(), settings.minute(),
+                    settings.defaultTimeoutMinutes(), settings.laneBufferRecords(), settings.fetchWait()));
+            BasicAuth auth = settings.basicAuthFile() == null ? null
+                    : BasicAuth.fromFile(settings.basicAuthFile(), settings.authFilter(), settings.authRealm());
+            HustmqRoutes hustmq = new HustmqRoutes(runtime.engine(), VERSION);
+            HttpServer http = HttpServer.start(settings.httpHost(), settings.httpPort(),
+                    settings.maxItemBytes() + BODY_SLACK, auth, List.of(hustmq::register));
+            log.info("kqf {} serving HTTP on port {} (Kafka {}, auth {}), started in {} ms", VERSION, http.port(),
+                    settings.bootstrapServers(), auth == null ? "off" : "on", (System.nanoTime() - started) / 1_000_000);
+            return new Kqf(embedded, runtime, http);
+        } catch (RuntimeException e) {
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw e;
+        }
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        runtime.close();
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.kqf.http;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+
+/**
+ * The Javalin server both APIs run in: limits, authentication, error mapping, and the routes each
+ * front end contributes. Routes are registered in one place per front end.
+ */
+public final class HttpServer implements AutoCloseable {
+    private final Javalin app;
+
+    private HttpServer(Javalin app) {
+        this.app = app;
+    }
+
+    /**
+     * @param maxBodyBytes largest request body accepted (413 above)
+     * @param auth null when authentication is off
+     */
+    public static HttpServer start(String host, int port, long maxBodyBytes, BasicAuth auth,
+                                   List<Consumer<RoutesConfig>> frontEnds) {
+        Javalin app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.http.maxRequestSize = maxBodyBytes;
+            config.http.defaultContentType = "text/plain";
+            config.jetty.host = host.isBlank() ? null : host;
+            config.jetty.port = port;
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setSendServerVersion(false);
+                // hustmq clients may send request lines of several KB (items in the query).
+                http.setRequestHeaderSize(64 * 1024);
+            });
+            if (auth != null) {
+                config.routes.before(auth::check);
+            }
+            ErrorMapper.register(config.routes);
+            frontEnds.forEach(frontEnd -> frontEnd.accept(config.routes));
+        });
+        app.start();
+        return new HttpServer(app);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

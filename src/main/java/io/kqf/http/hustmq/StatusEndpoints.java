@@ -1,0 +1,38 @@
+package io.kqf.http.hustmq;
+
+import io.javalin.http.Context;
+import io.kqf.engine.QueueEngine;
+import io.kqf.http.RawQuery;
+
+/** stat, stat_all, autost, version, status.html: live values, never a cache. */
+final class StatusEndpoints {
+    private final QueueEngine engine;
+    private final String version;
+
+    StatusEndpoints(QueueEngine engine, String version) {
+        this.engine = engine;
+        this.version = version;
+    }
+
+    void stat(Context ctx) {
+        String queue = RawQuery.of(ctx.queryString()).require("queue");
+        ctx.result(HustmqJson.stat(engine.stat(queue)));
+    }
+
+    void statAll(Context ctx) {
+        ctx.result(HustmqJson.statAll(engine.statAll()));
+    }
+
+    /** The original refreshed its status cache here; kqf reads live state, so there is nothing to do. */
+    void autost(Context ctx) {
+        ctx.status(200);
+    }
+
+    void version(Context ctx) {
+        ctx.result("kqf " + version + "\n");
+    }
+
+    void health(Context ctx) {
+        ctx.result("ok\n");
+    }
+}
