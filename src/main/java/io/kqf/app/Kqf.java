@@ -43,7 +43,10 @@ public final class Kqf implements AutoCloseable {
             short replication = settings.embeddedKafka() || embedded != null ? 1 : settings.replicationFactor();
             EngineRuntime runtime = EngineRuntime.start(clients, new EngineOptions(settings.topicPrefix(),
                     settings.nodeId(), settings.groupId(), replication, settings.maxItemBytes(), settings.minute(),
-                    settings.defaultTimeoutMinutes(), settings.laneBufferRecords(), settings.fetchWait()));
+                    settings.defaultTimeoutMinutes(), settings.laneBufferRecords(), settings.fetchWait(),
+                    new EngineOptions.WaitLimits(settings.longPollingTimeout(), settings.subscribeTimeout(),
+                            settings.maxTimerCount(), settings.maxQueueSize(), settings.doGetCacheSize(),
+                            settings.doPostCacheSize(), settings.doGetTimeout(), settings.doPostTimeout())));
             BasicAuth auth = settings.basicAuthFile() == null ? null
                     : BasicAuth.fromFile(settings.basicAuthFile(), settings.authFilter(), settings.authRealm());
             HustmqRoutes hustmq = new HustmqRoutes(runtime.engine(), VERSION);

@@ -3,7 +3,13 @@ package io.kqf.engine;
 import java.time.Clock;
 import java.time.Duration;
 
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
 import io.kqf.kafka.KafkaClients;
+import io.kqf.kafka.RecordReader;
 import io.kqf.kafka.TopicAdmin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
@@ -16,20 +22,34 @@ import org.slf4j.LoggerFactory;
  */
 public final class EngineRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EngineRuntime.class);
+    private static final int RECORD_READERS = 4;
+    /** RPC messages matter for do_get_timeout at most (minutes): keep an hour. */
+    private static final Map<String, String> TRANSIENT_TOPIC_CONFIG = Map.of("retention.ms", String.valueOf(3600 * 1000));
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final TopicAdmin admin;
     private final MetaStore metaStore;
     private final Poller poller;
     private final QueueEngine engine;
+    private final PushQueues push;
+    private final LongPolls longPolls;
+    private final TaskExchange tasks;
+    private final RecordReader reader;
+    private final ScheduledExecutorService timer;
 
     private EngineRuntime(KafkaProducer<byte[], byte[]> producer, TopicAdmin admin, MetaStore metaStore, Poller poller,
-                          QueueEngine engine) {
+                          QueueEngine engine, PushQueues push, LongPolls longPolls, TaskExchange tasks,
+                          RecordReader reader, ScheduledExecutorService timer) {
         this.producer = producer;
         this.admin = admin;
         this.metaStore = metaStore;
         this.poller = poller;
         this.engine = engine;
+        this.push = push;
+        this.longPolls = longPolls;
+        this.tasks = tasks;
+        this.reader = reader;
+        this.timer = timer;
     }
 
     public static EngineRuntime start(KafkaClients clients, EngineOptions options) {
@@ -38,6 +58,8 @@ public final class EngineRuntime implements AutoCloseable {
                 options.maxItemBytes() + 64 * 1024);
         admin.ensureCompacted(EngineOptions.META_TOPIC);
         admin.ensureCompacted(EngineOptions.LEASES_TOPIC);
+        admin.ensureData(TaskBus.TASKS_TOPIC, 1, TRANSIENT_TOPIC_CONFIG);
+        admin.ensureData(TaskBus.REPLIES_TOPIC, 1, TRANSIENT_TOPIC_CONFIG);
         KafkaProducer<byte[], byte[]> producer = clients.producer("kqf-" + options.nodeId());
         QueueNames names = new QueueNames(options.topicPrefix());
         LeaseJournal journal = new LeaseJournal(clients, producer, EngineOptions.LEASES_TOPIC);
@@ -55,18 +77,58 @@ public final class EngineRuntime implements AutoCloseable {
         registry.loadExisting(metaStore.snapshot());
         poller.start();
         QueueEngine engine = new QueueEngine(registry, poller, timer, journal, metaStore, producer, clock, options.fetchWait());
+
+        EngineOptions.WaitLimits waits = options.waits();
+        ScheduledExecutorService waitTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "kqf-wait-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        RecordReader reader = new RecordReader(clients, RECORD_READERS);
+        PushQueues push = new PushQueues(registry, producer, metaStore, reader, clock,
+                new WaitList<>("evsub", waits.maxTimerCount(), waits.maxQueueSize(), new PushQueues.EvsubOutcome.TimedOut(), waitTimer),
+                waits.subscribeTimeout());
+        LongPolls longPolls = new LongPolls(engine, registry,
+                new WaitList<>("evget", waits.maxTimerCount(), waits.maxQueueSize(), false, waitTimer),
+                new WaitList<>("get", waits.maxTimerCount(), waits.maxQueueSize(), Optional.empty(), waitTimer),
+                waits.longPollingTimeout());
+        registry.attach(longPolls::changed);
+        engine.observeGets(longPolls::onGet);
+        engine.attach(push);
+        TaskExchange[] tasksRef = new TaskExchange[1];
+        TaskBus bus = new TaskBus(clients, producer, message -> tasksRef[0].onMessage(message));
+        TaskExchange tasks = new TaskExchange(options.nodeId(), bus, waitTimer, waits.doGetCacheSize(),
+                waits.doPostCacheSize(), waits.doGetTimeout(), waits.doPostTimeout());
+        tasksRef[0] = tasks;
+        bus.start();
         log.info("queue engine started: node {}, group {}, {} queues", options.nodeId(), options.groupId(),
                 registry.existing().size());
-        return new EngineRuntime(producer, admin, metaStore, poller, engine);
+        return new EngineRuntime(producer, admin, metaStore, poller, engine, push, longPolls, tasks, reader, waitTimer);
     }
 
     public QueueEngine engine() {
         return engine;
     }
 
+    public PushQueues push() {
+        return push;
+    }
+
+    public LongPolls longPolls() {
+        return longPolls;
+    }
+
+    public TaskExchange tasks() {
+        return tasks;
+    }
+
     /** Graceful stop: the last acks are committed; leases stay in the journal for the next start. */
     @Override
     public void close() {
+        longPolls.close();
+        tasks.close();
+        timer.shutdownNow();
+        reader.close();
         poller.close();
         metaStore.close();
         producer.close(Duration.ofSeconds(5));

@@ -175,7 +175,7 @@ final class Poller implements Runnable, AutoCloseable {
             List<ConsumerRecord<byte[], byte[]>> batch = records.records(tp);
             synchronized (lane.queue) {
                 lane.offer(batch);
-                lane.queue.notifyAll();
+                lane.queue.changed();
             }
             if (lane.buffer.size() >= bufferLimit) {
                 paused.add(lane);
@@ -193,7 +193,7 @@ final class Poller implements Runnable, AutoCloseable {
             long position = consumer.position(lane.tp);
             synchronized (lane.queue) {
                 lane.noteFetchPosition(position);
-                lane.queue.notifyAll();
+                lane.queue.changed();
             }
         }
     }

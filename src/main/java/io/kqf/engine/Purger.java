@@ -56,7 +56,7 @@ final class Purger {
             synchronized (queue) {
                 queue.meta(null);
                 queue.forgetWorkers();
-                queue.notifyAll();
+                queue.changed();
             }
         }
     }

@@ -31,6 +31,8 @@ public final class QueueEngine {
     private final KafkaProducer<byte[], byte[]> producer;
     private final Clock clock;
     private final long fetchWaitNanos;
+    private volatile java.util.function.Consumer<String> getObserver = queue -> { };
+    private volatile PushQueues push;
 
     QueueEngine(QueueRegistry registry, Poller poller, LeaseTimer timer, LeaseJournal journal, MetaStore metaStore,
                 KafkaProducer<byte[], byte[]> producer, Clock clock, Duration fetchWait) {
@@ -65,7 +67,7 @@ public final class QueueEngine {
                     if (error == null) {
                         queue.lane(priority, metadata.partition(), topic).noteProduced(metadata.offset());
                     }
-                    queue.notifyAll();
+                    queue.changed();
                 }
                 if (error != null) {
                     stored.completeExceptionally(EngineException.unavailable("Kafka did not store the item: " + error.getMessage()));
@@ -112,12 +114,35 @@ public final class QueueEngine {
     public CompletableFuture<Optional<Delivery>> get(String queueName, String worker, boolean autoAck) {
         QueueState queue = requirePlain(queueName);
         queue.sawWorker(worker, clock.millis() / 1000);
+        getObserver.accept(queueName);
+        CompletableFuture<Optional<Delivery>> delivery = deliver(queue, autoAck, true);
+        return delivery == null ? CompletableFuture.completedFuture(Optional.empty()) : delivery;
+    }
+
+    /**
+     * A get that never blocks (for parked gets, run by the long-poll thread): null when nothing can
+     * be delivered right now.
+     */
+    CompletableFuture<Optional<Delivery>> tryGet(QueueState queue, String worker, boolean autoAck) {
+        queue.sawWorker(worker, clock.millis() / 1000);
+        return deliver(queue, autoAck, false);
+    }
+
+    /** Items a get could take now: ready ones plus due leases (what an evget may be released for). */
+    long deliverable(QueueState queue) {
+        synchronized (queue) {
+            return queue.meta() == null || queue.meta().type() != QueueType.PLAIN ? 0
+                    : queue.readyTotal() + queue.dueCount(clock.millis());
+        }
+    }
+
+    private CompletableFuture<Optional<Delivery>> deliver(QueueState queue, boolean autoAck, boolean block) {
         long now = clock.millis();
         long timeout = registry.timeoutMillis(queue);
         synchronized (queue) {
-            Taken taken = take(queue, System.nanoTime() + fetchWaitNanos);
+            Taken taken = take(queue, block ? System.nanoTime() + fetchWaitNanos : 0);
             if (taken == null) {
-                return CompletableFuture.completedFuture(Optional.empty());
+                return null;
             }
             Lane lane = taken.lane();
             if (autoAck) {
@@ -149,7 +174,7 @@ public final class QueueEngine {
     private record Taken(Lane lane, long offset, byte[] body, int deliveries, Lease lease) {
     }
 
-    /** Under the queue's monitor. */
+    /** Under the queue's monitor. {@code deadline} 0: do not wait, null when a fetch is pending. */
     private Taken take(QueueState queue, long deadline) {
         while (true) {
             if (queue.meta() == null) {
@@ -184,7 +209,7 @@ public final class QueueEngine {
                     }
                 }
             }
-            if (!mustWait) {
+            if (!mustWait || deadline == 0) {
                 return null;
             }
             waitUntil(queue, deadline, "records of queue " + queue.name + " were not fetched in time");
@@ -298,6 +323,19 @@ public final class QueueEngine {
         while (!queue.allLoaded()) {
             waitUntil(queue, deadlineNanos, "partitions of queue " + queue.name + " are not loaded on this node");
         }
+    }
+
+    void attach(PushQueues value) {
+        this.push = value;
+    }
+
+    PushQueues push() {
+        return push;
+    }
+
+    /** Told of every get (the long polls count it against the releases they handed out). */
+    void observeGets(java.util.function.Consumer<String> observer) {
+        this.getObserver = observer;
     }
 
     long fetchWaitNanos() {

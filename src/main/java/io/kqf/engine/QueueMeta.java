@@ -13,40 +13,47 @@ import java.util.Map;
  * @param pushBase       push queues: idx = offset + pushBase + 1
  * @param lastPub        push queues: time of the last pub (Unix seconds), 0 before
  * @param lanes          bit p set when the topic of priority lane p exists
+ * @param pushFloor      push queues: offset of the oldest item still in the window
  */
 public record QueueMeta(QueueType type, boolean locked, int max, int timeoutMinutes, long created, long base0,
-                        long pushBase, long lastPub, int lanes) {
+                        long pushBase, long lastPub, int lanes, long pushFloor) {
 
     static QueueMeta plain(int timeoutMinutes, long nowSeconds, long base0) {
-        return new QueueMeta(QueueType.PLAIN, false, 0, timeoutMinutes, nowSeconds, base0, 0, 0, 1);
+        return new QueueMeta(QueueType.PLAIN, false, 0, timeoutMinutes, nowSeconds, base0, 0, 0, 1, 0);
     }
 
     QueueMeta withLocked(boolean value) {
-        return new QueueMeta(type, value, max, timeoutMinutes, created, base0, pushBase, lastPub, lanes);
+        return new QueueMeta(type, value, max, timeoutMinutes, created, base0, pushBase, lastPub, lanes, pushFloor);
     }
 
     QueueMeta withMax(int value) {
-        return new QueueMeta(type, locked, value, timeoutMinutes, created, base0, pushBase, lastPub, lanes);
+        return new QueueMeta(type, locked, value, timeoutMinutes, created, base0, pushBase, lastPub, lanes, pushFloor);
     }
 
     QueueMeta withTimeout(int minutes) {
-        return new QueueMeta(type, locked, max, minutes, created, base0, pushBase, lastPub, lanes);
+        return new QueueMeta(type, locked, max, minutes, created, base0, pushBase, lastPub, lanes, pushFloor);
     }
 
     QueueMeta withBase0(long value) {
-        return new QueueMeta(type, locked, max, timeoutMinutes, created, value, pushBase, lastPub, lanes);
+        return new QueueMeta(type, locked, max, timeoutMinutes, created, value, pushBase, lastPub, lanes, pushFloor);
     }
 
-    QueueMeta withPush(long base, long lastPubSeconds) {
-        return new QueueMeta(type, locked, max, timeoutMinutes, created, base0, base, lastPubSeconds, lanes);
+    /** A new push queue whose window starts empty at {@code endOffset} (so its first item gets index 1). */
+    static QueueMeta push(int timeoutMinutes, long nowSeconds, long endOffset) {
+        return new QueueMeta(QueueType.PUSH, false, 0, timeoutMinutes, nowSeconds, 0,
+                Math.floorMod(-endOffset, QueueEngine.POINTER_MODULUS), 0, 1, endOffset);
+    }
+
+    QueueMeta withWindow(long base, long floor) {
+        return new QueueMeta(type, locked, max, timeoutMinutes, created, base0, base, lastPub, lanes, floor);
     }
 
     QueueMeta withLane(int priority) {
-        return new QueueMeta(type, locked, max, timeoutMinutes, created, base0, pushBase, lastPub, lanes | (1 << priority));
+        return new QueueMeta(type, locked, max, timeoutMinutes, created, base0, pushBase, lastPub, lanes | (1 << priority), pushFloor);
     }
 
     QueueMeta withLanesOf(int mask) {
-        return new QueueMeta(type, locked, max, timeoutMinutes, created, base0, pushBase, lastPub, lanes | mask);
+        return new QueueMeta(type, locked, max, timeoutMinutes, created, base0, pushBase, lastPub, lanes | mask, pushFloor);
     }
 
     boolean hasLane(int priority) {
@@ -56,7 +63,7 @@ public record QueueMeta(QueueType type, boolean locked, int max, int timeoutMinu
     /** Compact text form: {@code type=0;lock=0;max=0;timeout=5;created=...;base0=0;pushBase=0;lastPub=0;lanes=1}. */
     byte[] encode() {
         String text = "type=" + type.code() + ";lock=" + (locked ? 1 : 0) + ";max=" + max + ";timeout=" + timeoutMinutes
-                + ";created=" + created + ";base0=" + base0 + ";pushBase=" + pushBase + ";lastPub=" + lastPub + ";lanes=" + lanes;
+                + ";created=" + created + ";base0=" + base0 + ";pushBase=" + pushBase + ";lastPub=" + lastPub + ";lanes=" + lanes + ";pushFloor=" + pushFloor;
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -72,6 +79,6 @@ public record QueueMeta(QueueType type, boolean locked, int max, int timeoutMinu
                 fields.getOrDefault("lock", 0L) == 1, fields.getOrDefault("max", 0L).intValue(),
                 fields.getOrDefault("timeout", 5L).intValue(), fields.getOrDefault("created", 0L),
                 fields.getOrDefault("base0", 0L), fields.getOrDefault("pushBase", 0L),
-                fields.getOrDefault("lastPub", 0L), fields.getOrDefault("lanes", 1L).intValue());
+                fields.getOrDefault("lastPub", 0L), fields.getOrDefault("lanes", 1L).intValue(), fields.getOrDefault("pushFloor", 0L));
     }
 }

@@ -25,6 +25,9 @@ final class QueueRegistry implements LaneDirectory {
     private record LaneTopic(QueueState queue, int priority) {
     }
 
+    /** Push items live at most 7,200 s (mq.ttl.maximum); keep them an hour longer than that. */
+    private static final Map<String, String> PUSH_TOPIC_CONFIG = Map.of("retention.ms", String.valueOf(3 * 3600 * 1000));
+
     private final QueueNames names;
     private final TopicAdmin admin;
     private final MetaStore metaStore;
@@ -36,6 +39,7 @@ final class QueueRegistry implements LaneDirectory {
     private final Map<String, LaneTopic> byTopic = new ConcurrentHashMap<>();
     private final Map<String, Object> creationLocks = new ConcurrentHashMap<>();
     private volatile Poller poller;
+    private volatile Signals signals = Signals.NONE;
 
     QueueRegistry(QueueNames names, TopicAdmin admin, MetaStore metaStore, LeaseTimer timer, Clock clock,
                   int defaultTimeoutMinutes, long minuteMillis) {
@@ -52,20 +56,28 @@ final class QueueRegistry implements LaneDirectory {
         this.poller = value;
     }
 
+    void attach(Signals value) {
+        this.signals = value;
+    }
+
     /** Builds the states of every queue in the attributes topic, with the lanes their topics have. */
     void loadExisting(Map<String, QueueMeta> all) {
         List<String> topics = new ArrayList<>();
         all.forEach((name, meta) -> {
             for (int p = 0; p < 3; p++) {
-                if (meta.hasLane(p)) {
+                if (meta.hasLane(p) && meta.type() == QueueType.PLAIN) {
                     topics.add(names.topic(name, p));
                 }
             }
         });
         Map<String, Integer> partitions = admin.partitionsOf(topics);
         all.forEach((name, meta) -> {
-            QueueState queue = new QueueState(name, meta);
+            QueueState queue = new QueueState(name, meta, changed -> signals.changed(changed));
             queues.put(name, queue);
+            if (meta.type() == QueueType.PUSH) {
+                queue.pushEnd = admin.endOffsetSum(names.topic(name, 0), 1);
+                return;
+            }
             for (int p = 0; p < 3; p++) {
                 Integer count = partitions.get(names.topic(name, p));
                 if (meta.hasLane(p) && count != null) {
@@ -109,6 +121,43 @@ final class QueueRegistry implements LaneDirectory {
         return queue;
     }
 
+    /** The push queue {@code name}, created (topic + attributes) if it does not exist. */
+    QueueState findOrCreatePush(String name) {
+        QueueState queue = find(name);
+        if (queue == null) {
+            synchronized (creationLock(name)) {
+                queue = find(name);
+                if (queue == null) {
+                    queue = createPush(name);
+                }
+            }
+        }
+        if (queue.meta().type() != QueueType.PUSH) {
+            throw new EngineException(EngineException.Reason.WRONG_TYPE, "queue " + name + " is a plain queue");
+        }
+        return queue;
+    }
+
+    private QueueState createPush(String name) {
+        if (queues.containsKey(name)) {
+            // A deleted plain queue keeps its lanes subscribed; its name cannot turn into a push queue.
+            throw new EngineException(EngineException.Reason.WRONG_TYPE, "queue " + name + " was a plain queue");
+        }
+        String topic = names.topic(name, 0);
+        try {
+            int partitions = admin.partitions(topic).orElseGet(() -> admin.ensureData(topic, 1, PUSH_TOPIC_CONFIG));
+            long end = admin.endOffsetSum(topic, partitions);
+            QueueMeta meta = QueueMeta.push(defaultTimeoutMinutes, clock.millis() / 1000, end);
+            metaStore.write(name, meta);
+            QueueState queue = new QueueState(name, meta, changed -> signals.changed(changed));
+            queue.pushEnd = end;
+            queues.put(name, queue);
+            return queue;
+        } catch (KafkaUnavailable e) {
+            throw EngineException.unavailable(e.getMessage());
+        }
+    }
+
     private QueueState create(String name) {
         String topic = names.topic(name, 0);
         try {
@@ -121,7 +170,7 @@ final class QueueRegistry implements LaneDirectory {
             }
             metaStore.write(name, meta);
             if (queue == null) {
-                queue = new QueueState(name, meta);
+                queue = new QueueState(name, meta, changed -> signals.changed(changed));
                 registerLanes(queue, 0, partitions);
                 queues.put(name, queue);
                 resubscribe();
@@ -167,6 +216,10 @@ final class QueueRegistry implements LaneDirectory {
         }
     }
 
+    QueueNames names() {
+        return names;
+    }
+
     String topicOf(QueueState queue, int priority) {
         return names.topic(queue.name, priority);
     }
@@ -210,7 +263,7 @@ final class QueueRegistry implements LaneDirectory {
                     restored.add(lease);
                 }
             });
-            queue.notifyAll();
+            queue.changed();
         }
         // Outside the monitor: an already expired lease fires at once and its listener takes it.
         restored.forEach(timer::start);
@@ -223,7 +276,7 @@ final class QueueRegistry implements LaneDirectory {
             lane.leased.values().forEach(timer::cancel);
             queue.forgetLeasesOf(lane);
             lane.unload();
-            queue.notifyAll();
+            queue.changed();
         }
     }
 
@@ -234,7 +287,7 @@ final class QueueRegistry implements LaneDirectory {
     void onLeaseExpired(Lease lease) {
         QueueState queue = lease.lane.queue;
         synchronized (queue) {
-            queue.notifyAll();
+            queue.changed();
         }
     }
 

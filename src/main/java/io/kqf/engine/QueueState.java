@@ -35,6 +35,10 @@ final class QueueState {
     private final TreeSet<Lease> byDeadline = new TreeSet<>(Comparator.comparingLong((Lease l) -> l.deadline)
             .thenComparingLong(l -> l.handedOutAt).thenComparing(l -> l.lane.tp.toString()).thenComparingLong(l -> l.offset));
     private volatile Cache<String, Long> workers;
+    /** Push queues: end offset of the topic (the next pub's offset). */
+    long pushEnd;
+    /** Push queues: Unix seconds of the newest item, 0 when not known yet. */
+    long lastPubSeconds;
     /** Puts accepted by the max check but not yet acknowledged by Kafka. */
     int inflightPuts;
     /** Set once purge deleted the queue: holders of this object must look the name up again. */
@@ -43,9 +47,18 @@ final class QueueState {
     final Object metaWriteLock = new Object();
     private final int[] nextPartition = new int[3];
 
-    QueueState(String name, QueueMeta meta) {
+    private final Signals signals;
+
+    QueueState(String name, QueueMeta meta, Signals signals) {
         this.name = name;
         this.meta = meta;
+        this.signals = signals;
+    }
+
+    /** Caller holds the monitor: wakes gets waiting on it and tells the long polls. */
+    void changed() {
+        notifyAll();
+        signals.changed(name);
     }
 
     QueueMeta meta() {
@@ -88,6 +101,18 @@ final class QueueState {
         }
         Lease first = byDeadline.first();
         return first.deadline <= nowMillis ? first : null;
+    }
+
+    /** Caller holds the monitor. Leases whose deadline has passed. */
+    long dueCount(long nowMillis) {
+        long count = 0;
+        for (Lease lease : byDeadline) {
+            if (lease.deadline > nowMillis) {
+                break;
+            }
+            count++;
+        }
+        return count;
     }
 
     /** Caller holds the monitor. */

@@ -39,6 +39,12 @@ final class StatReader {
 
     /** Null when the queue was deleted meanwhile. */
     private QueueStat read(QueueState queue) {
+        QueueMeta pushMeta = queue.meta();
+        if (pushMeta != null && pushMeta.type() == QueueType.PUSH) {
+            PushWindow window = engine.push().window(queue);
+            return new QueueStat(queue.name, QueueType.PUSH, new long[] {window.size(), 0, 0}, 0, false, window.si(),
+                    window.ci(), engine.push().lastPub(queue), 0, pushMeta.timeoutMinutes());
+        }
         synchronized (queue) {
             QueueEngine.awaitLoaded(queue, System.nanoTime() + engine.fetchWaitNanos());
             QueueMeta meta = queue.meta();

@@ -1,0 +1,186 @@
+package io.kqf.engine;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Parked evgets and waiting gets, woken by events instead of the original's 200 ms status-cache
+ * pass: every change that can make a queue deliverable (a put here, a record fetched from another
+ * writer, a lease falling due) signals the queue, and one waker thread serves its parked requests.
+ *
+ * <p>evget: at most one waiter is released per deliverable item that no earlier release has
+ * promised yet; a promise lapses when a get on the queue arrives or after {@link #PROMISE_TTL_NANOS}.
+ * A waiting get takes its item itself, so it needs no promise.
+ */
+public final class LongPolls implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LongPolls.class);
+    /** How long a released evget's client has to follow its 307 before its item may be promised again. */
+    private static final long PROMISE_TTL_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** How often parked requests whose clients left are dropped. */
+    private static final long SWEEP_INTERVAL_MILLIS = 5_000;
+
+    /** What a parked get asked for. */
+    private record GetAsk(String worker, boolean autoAck) {
+    }
+
+    private final QueueEngine engine;
+    private final QueueRegistry registry;
+    private final WaitList<Boolean> evgets;
+    private final WaitList<Optional<Delivery>> gets;
+    private final Duration longPollingTimeout;
+    private final Map<String, ArrayDeque<Long>> promises = new ConcurrentHashMap<>();
+    private final LinkedBlockingQueue<String> signalled = new LinkedBlockingQueue<>();
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final Thread waker;
+    private volatile boolean running = true;
+
+    LongPolls(QueueEngine engine, QueueRegistry registry, WaitList<Boolean> evgets, WaitList<Optional<Delivery>> gets,
+              Duration longPollingTimeout) {
+        this.engine = engine;
+        this.registry = registry;
+        this.evgets = evgets;
+        this.gets = gets;
+        this.longPollingTimeout = longPollingTimeout;
+        this.waker = new Thread(this::wake, "kqf-waker");
+        waker.setDaemon(true);
+        waker.start();
+    }
+
+    /** Parks until the queue has a deliverable item (true) or long_polling_timeout passes (false). */
+    public Parked<Boolean> evget(String queueName, BooleanSupplier connected) {
+        QueueNames.validate(queueName);
+        Parked<Boolean> parked = evgets.park(queueName, longPollingTimeout, connected, null);
+        changed(queueName);
+        return parked;
+    }
+
+    /** A get that waits up to {@code wait} for an item (kqf extension {@code get?wait=N}); empty on timeout. */
+    public Parked<Optional<Delivery>> get(String queueName, String worker, boolean autoAck, Duration wait,
+                                          BooleanSupplier connected) {
+        QueueNames.validate(queueName);
+        Parked<Optional<Delivery>> parked = gets.park(queueName, wait, connected, new GetAsk(worker, autoAck));
+        changed(queueName);
+        return parked;
+    }
+
+    /** Signals hook: cheap, called under queue monitors and on the poller thread. */
+    void changed(String queueName) {
+        if ((evgets.hasWaiters(queueName) || gets.hasWaiters(queueName)) && pending.add(queueName)) {
+            signalled.add(queueName);
+        }
+    }
+
+    /** Every get on a queue consumes one promise made to a released evget. */
+    void onGet(String queueName) {
+        ArrayDeque<Long> made = promises.get(queueName);
+        if (made != null) {
+            synchronized (made) {
+                made.pollFirst();
+            }
+        }
+    }
+
+    private void wake() {
+        long nextSweep = System.currentTimeMillis() + SWEEP_INTERVAL_MILLIS;
+        while (running) {
+            try {
+                String queueName = signalled.poll(SWEEP_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+                if (queueName != null) {
+                    pending.remove(queueName);
+                    serve(queueName);
+                }
+                if (System.currentTimeMillis() >= nextSweep) {
+                    evgets.sweep();
+                    gets.sweep();
+                    nextSweep = System.currentTimeMillis() + SWEEP_INTERVAL_MILLIS;
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("serving parked requests failed: {}", e.toString());
+            }
+        }
+    }
+
+    private void serve(String queueName) {
+        QueueState queue = registry.find(queueName);
+        if (queue == null || queue.meta().type() != QueueType.PLAIN) {
+            return;
+        }
+        for (Parked<Optional<Delivery>> parked : gets.oldest(queueName, Integer.MAX_VALUE)) {
+            if (engine.deliverable(queue) == 0 || !parked.settle()) {
+                break;
+            }
+            GetAsk ask = (GetAsk) parked.request();
+            CompletableFuture<Optional<Delivery>> delivery;
+            try {
+                delivery = engine.tryGet(queue, ask.worker(), ask.autoAck());
+            } catch (EngineException e) {
+                parked.fail(e);
+                continue;
+            }
+            if (delivery == null) {
+                parked.unsettle();
+                break;
+            }
+            delivery.whenComplete((taken, error) -> {
+                if (error != null) {
+                    parked.fail(error);
+                } else {
+                    parked.complete(taken);
+                }
+            });
+        }
+        long unpromised = engine.deliverable(queue) - livePromises(queueName);
+        if (unpromised <= 0) {
+            return;
+        }
+        for (Parked<Boolean> parked : evgets.oldest(queueName, (int) Math.min(unpromised, Integer.MAX_VALUE))) {
+            if (parked.release(true)) {
+                ArrayDeque<Long> made = promises.computeIfAbsent(queueName, q -> new ArrayDeque<>());
+                synchronized (made) {
+                    made.addLast(System.nanoTime());
+                }
+            }
+        }
+    }
+
+    private long livePromises(String queueName) {
+        ArrayDeque<Long> made = promises.get(queueName);
+        if (made == null) {
+            return 0;
+        }
+        synchronized (made) {
+            long now = System.nanoTime();
+            while (!made.isEmpty() && now - made.peekFirst() > PROMISE_TTL_NANOS) {
+                made.pollFirst();
+            }
+            if (made.isEmpty()) {
+                promises.remove(queueName, made);
+            }
+            return made.size();
+        }
+    }
+
+    /** Parked evgets (for tests and metrics). */
+    public int parkedEvgets() {
+        return evgets.size();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        waker.interrupt();
+    }
+}

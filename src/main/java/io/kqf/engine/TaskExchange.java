@@ -1,0 +1,385 @@
+package io.kqf.engine;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+import io.kqf.engine.TaskBus.Kind;
+import io.kqf.engine.TaskBus.Message;
+
+/**
+ * hustmq's RPC (do_get / do_post): a caller's task is answered synchronously by whichever worker
+ * claims it. A parked worker on this node takes a task in memory; otherwise the task is offered on
+ * the {@link TaskBus} and a worker parked on any node may claim it. The task's origin node decides
+ * every claim (first one wins), so a task is handed out at most once; a task whose caller timed
+ * out or left is never handed out, and tokens are never reused, so a late result finds nobody.
+ *
+ * <p>All state is guarded by this object's monitor; Kafka writes happen outside it.
+ */
+public final class TaskExchange implements AutoCloseable {
+    /** A task as a worker receives it. */
+    public record Assignment(String queue, String token, byte[] body) {
+    }
+
+    /** RPC slot counts as do_get_status / do_post_status report them. */
+    public record Status(int unassigned, int assigned, int capacity, int parkedWorkers, int workerCapacity) {
+    }
+
+    private static final long CLAIM_ANSWER_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    /** A task created on this node. */
+    private final class LocalTask {
+        final String token;
+        final String queue;
+        final byte[] body;
+        final Parked<Optional<byte[]>> caller;
+        boolean assigned;
+        boolean offered;
+        ScheduledFuture<?> timeout;
+
+        LocalTask(String token, String queue, byte[] body, Parked<Optional<byte[]>> caller) {
+            this.token = token;
+            this.queue = queue;
+            this.body = body;
+            this.caller = caller;
+        }
+    }
+
+    /** A parked do_post. */
+    private record Worker(Parked<Optional<Assignment>> parked, long deadlineNanos) {
+    }
+
+    private final String node;
+    private final TaskBus bus;
+    private final ScheduledExecutorService timer;
+    private final int taskCapacity;
+    private final int workerCapacity;
+    private final Duration callTimeout;
+    private final Duration workerTimeout;
+    private final String tokenPrefix;
+    private final AtomicLong sequence = new AtomicLong();
+
+    private final Map<String, LocalTask> local = new HashMap<>();
+    /** Newest first: the original hands out the newest unassigned task. */
+    private final LinkedList<LocalTask> unassigned = new LinkedList<>();
+    /** Most recently parked first, as the original. */
+    private final LinkedList<Worker> workers = new LinkedList<>();
+    /** Tasks offered by other nodes and not taken as far as we know, newest first. */
+    private final LinkedList<Message> offers = new LinkedList<>();
+    /** Our claims waiting for the origin's answer: token → the worker reserved for it. */
+    private final Map<String, Worker> claiming = new HashMap<>();
+    private final Map<String, Message> claimedOffers = new HashMap<>();
+    /** Remote tasks granted to a worker of this node: token → origin node (where its reply goes). */
+    private final Map<String, String> granted = new HashMap<>();
+
+    TaskExchange(String node, TaskBus bus, ScheduledExecutorService timer, int taskCapacity, int workerCapacity,
+                 Duration callTimeout, Duration workerTimeout) {
+        this.node = node;
+        this.bus = bus;
+        this.timer = timer;
+        this.taskCapacity = taskCapacity;
+        this.workerCapacity = workerCapacity;
+        this.callTimeout = callTimeout;
+        this.workerTimeout = workerTimeout;
+        // Decimal, unique across nodes and restarts: start time + random, then a sequence.
+        this.tokenPrefix = System.currentTimeMillis() + String.format("%03d", ThreadLocalRandom.current().nextInt(1000));
+        timer.scheduleWithFixedDelay(this::sweep, SWEEP_NANOS, SWEEP_NANOS, TimeUnit.NANOSECONDS);
+    }
+
+    /** do_get: parks the caller until a worker's result (present) or do_get_timeout (empty). */
+    public Parked<Optional<byte[]>> call(String queue, byte[] body, BooleanSupplier connected) {
+        QueueNames.validate(queue);
+        if (body == null || body.length == 0) {
+            throw EngineException.badRequest("task arguments (the body) are missing");
+        }
+        Parked<Optional<byte[]>> caller = new Parked<>(connected, null);
+        LocalTask task;
+        Worker worker;
+        synchronized (this) {
+            if (local.size() >= taskCapacity) {
+                throw new EngineException(EngineException.Reason.CAPACITY, "no free task slot (" + taskCapacity + ")");
+            }
+            task = new LocalTask(tokenPrefix + String.format("%09d", sequence.incrementAndGet()), queue, body, caller);
+            local.put(task.token, task);
+            worker = nextLiveWorker();
+            if (worker != null) {
+                task.assigned = true;
+            } else {
+                unassigned.addFirst(task);
+                task.offered = true;
+            }
+            restartTimeout(task);
+        }
+        caller.outcome().whenComplete((result, error) -> forget(task));
+        if (worker != null) {
+            worker.parked().complete(Optional.of(new Assignment(queue, task.token, body)));
+        } else {
+            bus.send(new Message(Kind.OFFER, task.token, node, null, queue, body));
+        }
+        return caller;
+    }
+
+    /** do_post without token: a task at once, or parks the worker until one comes or do_post_timeout (empty). */
+    public Parked<Optional<Assignment>> claim(BooleanSupplier connected) {
+        Parked<Optional<Assignment>> parked = new Parked<>(connected, null);
+        Worker worker = new Worker(parked, System.nanoTime() + workerTimeout.toNanos());
+        LocalTask task;
+        synchronized (this) {
+            if (workers.size() >= workerCapacity) {
+                throw new EngineException(EngineException.Reason.CAPACITY, "no free worker slot (" + workerCapacity + ")");
+            }
+            task = nextLiveTask();
+            if (task == null) {
+                if (!claimOffer(worker)) {
+                    workers.addFirst(worker);
+                }
+            } else {
+                parked.settle();
+            }
+        }
+        if (task != null && task.offered) {
+            // Other nodes may still hold the offer: tell them it is taken (once: forget() need not).
+            synchronized (this) {
+                task.offered = false;
+            }
+            bus.send(new Message(Kind.END, task.token, node, null, task.queue, null));
+        }
+        if (task != null) {
+            parked.complete(Optional.of(new Assignment(task.queue, task.token, task.body)));
+        } else {
+            timer.schedule(() -> expire(worker), workerTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        return parked;
+    }
+
+    /**
+     * do_post with token: hands the result to the caller. Throws UNKNOWN_TASK when the token is not
+     * outstanding (never issued, answered, or its caller timed out).
+     */
+    public void reply(String token, byte[] result) {
+        if (result == null || result.length == 0) {
+            throw EngineException.badRequest("the result (the body) is missing");
+        }
+        LocalTask task;
+        String origin;
+        synchronized (this) {
+            task = local.get(token);
+            origin = task == null ? granted.remove(token) : null;
+        }
+        if (task != null) {
+            if (!task.caller.release(Optional.of(result))) {
+                throw unknownTask(token);
+            }
+            return;
+        }
+        if (origin == null) {
+            throw unknownTask(token);
+        }
+        bus.send(new Message(Kind.REPLY, token, node, origin, null, result)).join();
+    }
+
+    private static EngineException unknownTask(String token) {
+        return new EngineException(EngineException.Reason.NO_SUCH_QUEUE, "task " + token + " is not outstanding");
+    }
+
+    /** Bus messages, on the bus thread. */
+    void onMessage(Message m) {
+        switch (m.kind()) {
+            case OFFER -> {
+                if (!m.from().equals(node)) {
+                    offered(m);
+                }
+            }
+            case CLAIM -> decideClaim(m);
+            case GRANT, DENY -> claimAnswered(m);
+            case END -> {
+                synchronized (this) {
+                    offers.removeIf(offer -> offer.token().equals(m.token()));
+                    // Its caller is gone: a late result must get 404 here too.
+                    granted.remove(m.token());
+                }
+            }
+            case REPLY -> {
+                LocalTask task;
+                synchronized (this) {
+                    task = node.equals(m.to()) ? local.get(m.token()) : null;
+                }
+                if (task != null) {
+                    task.caller.release(Optional.of(m.body() == null ? new byte[0] : m.body()));
+                }
+            }
+        }
+    }
+
+    private void offered(Message offer) {
+        synchronized (this) {
+            offers.addFirst(offer);
+            Worker worker = nextLiveWorker();
+            if (worker != null && !claimOffer(worker)) {
+                workers.addFirst(worker);
+            }
+        }
+    }
+
+    /** Under the monitor: reserves the worker for the newest remote offer and claims it. */
+    private boolean claimOffer(Worker worker) {
+        Message offer = offers.pollFirst();
+        if (offer == null || !worker.parked().settle()) {
+            if (offer != null) {
+                offers.addFirst(offer);
+            }
+            return false;
+        }
+        claiming.put(offer.token(), worker);
+        claimedOffers.put(offer.token(), offer);
+        bus.send(new Message(Kind.CLAIM, offer.token(), node, offer.from(), null, null));
+        timer.schedule(() -> claimAnswered(new Message(Kind.DENY, offer.token(), offer.from(), node, null, null)),
+                CLAIM_ANSWER_NANOS, TimeUnit.NANOSECONDS);
+        return true;
+    }
+
+    /** At the origin: the first claim of a still unassigned, still wanted task wins. */
+    private void decideClaim(Message claim) {
+        if (!node.equals(claim.to())) {
+            // Another node's task is being claimed: do not claim it too.
+            synchronized (this) {
+                offers.removeIf(offer -> offer.token().equals(claim.token()));
+            }
+            return;
+        }
+        boolean grant;
+        synchronized (this) {
+            LocalTask task = local.get(claim.token());
+            grant = task != null && !task.assigned && task.caller.stillWaiting();
+            if (grant) {
+                unassigned.remove(task);
+                task.assigned = true;
+                restartTimeout(task);
+            }
+        }
+        bus.send(new Message(grant ? Kind.GRANT : Kind.DENY, claim.token(), node, claim.from(), null, null));
+    }
+
+    /** At the claimer: hand the task to the reserved worker, or give the worker back. */
+    private void claimAnswered(Message answer) {
+        if (!node.equals(answer.to())) {
+            return;
+        }
+        Worker worker;
+        Message offer;
+        synchronized (this) {
+            worker = claiming.remove(answer.token());
+            offer = claimedOffers.remove(answer.token());
+            if (worker == null) {
+                return;
+            }
+            if (answer.kind() == Kind.GRANT) {
+                granted.put(answer.token(), offer.from());
+            }
+        }
+        if (answer.kind() == Kind.GRANT) {
+            worker.parked().complete(Optional.of(new Assignment(offer.queue(), offer.token(), offer.body())));
+            return;
+        }
+        worker.parked().unsettle();
+        synchronized (this) {
+            if (System.nanoTime() >= worker.deadlineNanos()) {
+                worker.parked().release(Optional.empty());
+            } else if (!claimOffer(worker)) {
+                workers.addFirst(worker);
+            }
+        }
+    }
+
+    /** Under the monitor: the most recently parked worker whose client is still there. */
+    private Worker nextLiveWorker() {
+        while (!workers.isEmpty()) {
+            Worker worker = workers.pollFirst();
+            if (worker.parked().stillWaiting() && worker.parked().settle()) {
+                return worker;
+            }
+        }
+        return null;
+    }
+
+    /** Under the monitor: the newest unassigned task whose caller is still there, now assigned. */
+    private LocalTask nextLiveTask() {
+        while (!unassigned.isEmpty()) {
+            LocalTask task = unassigned.pollFirst();
+            if (task.caller.stillWaiting()) {
+                task.assigned = true;
+                restartTimeout(task);
+                return task;
+            }
+        }
+        return null;
+    }
+
+    /** Under the monitor: do_get_timeout runs from creation and again from the claim. */
+    private void restartTimeout(LocalTask task) {
+        if (task.timeout != null) {
+            task.timeout.cancel(false);
+        }
+        task.timeout = timer.schedule(() -> task.caller.release(Optional.empty()), callTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void forget(LocalTask task) {
+        boolean offeredAndOpen;
+        synchronized (this) {
+            local.remove(task.token);
+            unassigned.remove(task);
+            if (task.timeout != null) {
+                task.timeout.cancel(false);
+            }
+            offeredAndOpen = task.offered;
+        }
+        if (offeredAndOpen) {
+            bus.send(new Message(Kind.END, task.token, node, null, task.queue, null));
+        }
+    }
+
+    private void expire(Worker worker) {
+        boolean parkedHere;
+        synchronized (this) {
+            parkedHere = workers.remove(worker);
+        }
+        if (parkedHere) {
+            worker.parked().release(Optional.empty());
+        }
+    }
+
+    /** Drops parked workers and unassigned tasks whose clients left (they must not count, nor be handed out). */
+    private void sweep() {
+        List<LocalTask> abandoned = new ArrayList<>();
+        synchronized (this) {
+            workers.removeIf(worker -> !worker.parked().stillWaiting());
+            for (LocalTask task : unassigned) {
+                if (!task.caller.stillWaiting()) {
+                    abandoned.add(task);
+                }
+            }
+        }
+        abandoned.forEach(this::forget);
+    }
+
+    public synchronized Status status() {
+        int assigned = (int) local.values().stream().filter(t -> t.assigned).count();
+        return new Status(local.size() - assigned, assigned, taskCapacity, workers.size(), workerCapacity);
+    }
+
+    @Override
+    public void close() {
+        bus.close();
+    }
+}

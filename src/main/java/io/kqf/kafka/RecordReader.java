@@ -1,0 +1,77 @@
+package io.kqf.kafka;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Reads single records by offset with a small pool of assign-mode consumers (no group, so
+ * reading never disturbs consumption). A consumer is used by one thread at a time.
+ */
+public final class RecordReader implements AutoCloseable {
+    private static final Duration READ_DEADLINE = Duration.ofSeconds(10);
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final BlockingQueue<KafkaConsumer<byte[], byte[]>> pool;
+
+    public RecordReader(KafkaClients clients, int size) {
+        this.pool = new ArrayBlockingQueue<>(size);
+        for (int i = 0; i < size; i++) {
+            pool.add(clients.readerConsumer("kqf-record-reader-" + i));
+        }
+    }
+
+    /** The record at {@code offset}, or empty when it no longer exists (deleted by retention or compaction). */
+    public Optional<ConsumerRecord<byte[], byte[]>> read(TopicPartition tp, long offset) {
+        KafkaConsumer<byte[], byte[]> consumer = borrow();
+        try {
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, offset);
+            long deadline = System.nanoTime() + READ_DEADLINE.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL).records(tp)) {
+                    if (record.offset() == offset) {
+                        return Optional.of(record);
+                    }
+                    if (record.offset() > offset) {
+                        return Optional.empty();
+                    }
+                }
+                if (consumer.position(tp) > offset) {
+                    return Optional.empty();
+                }
+            }
+            throw new KafkaUnavailable("could not read " + tp + " offset " + offset + " within " + READ_DEADLINE);
+        } finally {
+            pool.add(consumer);
+        }
+    }
+
+    private KafkaConsumer<byte[], byte[]> borrow() {
+        try {
+            KafkaConsumer<byte[], byte[]> consumer = pool.poll(READ_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            if (consumer == null) {
+                throw new KafkaUnavailable("all record readers busy for " + READ_DEADLINE);
+            }
+            return consumer;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaUnavailable("interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        KafkaConsumer<byte[], byte[]> consumer;
+        while ((consumer = pool.poll()) != null) {
+            consumer.close(Duration.ofSeconds(1));
+        }
+    }
+}
