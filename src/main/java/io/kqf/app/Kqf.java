@@ -49,7 +49,7 @@ public final class Kqf implements AutoCloseable {
                             settings.doPostCacheSize(), settings.doGetTimeout(), settings.doPostTimeout())));
             BasicAuth auth = settings.basicAuthFile() == null ? null
                     : BasicAuth.fromFile(settings.basicAuthFile(), settings.authFilter(), settings.authRealm());
-            HustmqRoutes hustmq = new HustmqRoutes(runtime.engine(), VERSION);
+            HustmqRoutes hustmq = new HustmqRoutes(runtime, VERSION, settings.maxDoTaskBodySize());
             HttpServer http = HttpServer.start(settings.httpHost(), settings.httpPort(),
                     settings.maxItemBytes() + BODY_SLACK, auth, List.of(hustmq::register));
             log.info("kqf {} serving HTTP on port {} (Kafka {}, auth {}), started in {} ms", VERSION, http.port(),

@@ -117,31 +117,31 @@ public final class SettingsLoader {
                 .map(String::trim).filter(s -> !s.isEmpty())
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         return new Settings(
-                integer(p, "http.port"),
+                integer(p, "http.port", 0, 65535),
                 text(p, "http.host"),
                 text(p, "kafka.bootstrap.servers"),
                 Path.of(text(p, "data.dir")),
-                integer(p, "embedded.kafka.port"),
+                integer(p, "embedded.kafka.port", 0, 65535),
                 text(p, "topic.prefix"),
                 nodeId,
                 text(p, "group.id"),
-                (short) integer(p, "topic.replication.factor"),
+                (short) replicationFactor(p),
                 Map.copyOf(kafka),
-                duration(p, "hustmq.minute"),
-                integer(p, "hustmq.default_timeout"),
-                integer(p, "engine.lane.buffer.records"),
-                duration(p, "engine.fetch.wait"),
+                positive(p, "hustmq.minute"),
+                integer(p, "hustmq.default_timeout", 1, 255),
+                integer(p, "engine.lane.buffer.records", 1, Integer.MAX_VALUE),
+                positive(p, "engine.fetch.wait"),
                 duration(p, "engine.commit.linger"),
-                size(p, "item.max.bytes"),
+                positiveSize(p, "item.max.bytes"),
                 authFile.isEmpty() ? null : Path.of(authFile),
                 Set.copyOf(authFilter),
                 text(p, "auth.realm"),
-                integer(p, "hustmq.max_queue_size"),
+                integer(p, "hustmq.max_queue_size", 0, Integer.MAX_VALUE),
                 duration(p, "hustmq.long_polling_timeout"),
                 duration(p, "hustmq.subscribe_timeout"),
-                integer(p, "hustmq.max_timer_count"),
-                integer(p, "hustmq.do_get_cache_size"),
-                integer(p, "hustmq.do_post_cache_size"),
+                integer(p, "hustmq.max_timer_count", 0, Integer.MAX_VALUE),
+                integer(p, "hustmq.do_get_cache_size", 0, Integer.MAX_VALUE),
+                integer(p, "hustmq.do_post_cache_size", 0, Integer.MAX_VALUE),
                 size(p, "hustmq.max_do_task_body_size"),
                 duration(p, "hustmq.do_get_timeout"),
                 duration(p, "hustmq.do_post_timeout"));
@@ -153,6 +153,39 @@ public final class SettingsLoader {
             throw new IllegalArgumentException("setting " + key + " is missing");
         }
         return value.trim();
+    }
+
+    private static int integer(Properties p, String key, int min, int max) {
+        int value = integer(p, key);
+        if (value < min || value > max) {
+            throw new IllegalArgumentException("setting " + key + " must be " + min + ".." + max + ", not " + value);
+        }
+        return value;
+    }
+
+    /** -1 means the broker's default; otherwise a real replication factor. */
+    private static int replicationFactor(Properties p) {
+        int value = integer(p, "topic.replication.factor", -1, Short.MAX_VALUE);
+        if (value == 0) {
+            throw new IllegalArgumentException("setting topic.replication.factor must be -1 or at least 1, not 0");
+        }
+        return value;
+    }
+
+    private static Duration positive(Properties p, String key) {
+        Duration value = duration(p, key);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException("setting " + key + " must be longer than 0, not " + text(p, key));
+        }
+        return value;
+    }
+
+    private static int positiveSize(Properties p, String key) {
+        int value = size(p, key);
+        if (value < 1) {
+            throw new IllegalArgumentException("setting " + key + " must be at least 1 byte, not " + text(p, key));
+        }
+        return value;
     }
 
     private static int integer(Properties p, String key) {
@@ -169,9 +202,16 @@ public final class SettingsLoader {
         String value = text(p, key).toLowerCase(Locale.ROOT);
         try {
             if (value.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+                long millis = Long.parseLong(value.substring(0, value.length() - 2));
+                if (millis < 0) {
+                    throw new IllegalArgumentException("setting " + key + " must not be negative, not '" + value + "'");
+                }
+                return Duration.ofMillis(millis);
             }
             long amount = Long.parseLong(value.replaceAll("[smh]$", ""));
+            if (amount < 0) {
+                throw new IllegalArgumentException("setting " + key + " must not be negative, not '" + value + "'");
+            }
             return switch (value.charAt(value.length() - 1)) {
                 case 'm' -> Duration.ofMinutes(amount);
                 case 'h' -> Duration.ofHours(amount);

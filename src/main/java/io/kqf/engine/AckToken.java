@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * token stays unambiguous for the queue's whole life.
  */
 public record AckToken(int priority, int partition, long offset) {
-    private static final Pattern FORMAT = Pattern.compile("([0-2]):([0-9]{1,9}):([0-9]{1,19})");
+    private static final Pattern FORMAT = Pattern.compile("([0-2]):(0|[1-9][0-9]{0,8}):(0|[1-9][0-9]{0,18})");
 
     @Override
     public String toString() {

@@ -80,13 +80,14 @@ final class AckedRanges {
         count = 0;
     }
 
-    /** Inclusive ranges {@code a-b,c}; the shortest prefix of ranges whose text fits {@code maxChars}. */
+    /** Inclusive ranges {@code a-b,c}: the longest prefix of the ranges whose text fits {@code maxChars}. */
     String encode(int maxChars) {
         StringBuilder text = new StringBuilder();
         for (Map.Entry<Long, Long> range : ranges.entrySet()) {
             String item = range.getValue() - range.getKey() == 1 ? String.valueOf(range.getKey())
                     : range.getKey() + "-" + (range.getValue() - 1);
-            if (text.length() + item.length() + 1 > maxChars) {
+            int separator = text.length() > 0 ? 1 : 0;
+            if (text.length() + separator + item.length() > maxChars) {
                 break;
             }
             if (text.length() > 0) {

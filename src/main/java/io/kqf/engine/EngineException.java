@@ -19,6 +19,10 @@ public final class EngineException extends RuntimeException {
         FULL,
         /** An ack names no outstanding delivery of this queue (already acked, never issued). */
         NOT_OUTSTANDING,
+        /** The name cannot become a queue now: Kafka refuses its topic (e.g. 'a.b' collides with 'a_b'). */
+        CONFLICT,
+        /** The item is larger than item.max.bytes. */
+        TOO_LARGE,
         /** A capacity limit of the facade was reached (parked requests, queues). */
         CAPACITY,
         /** Kafka cannot be reached or this node cannot serve the partition now. */

@@ -76,7 +76,8 @@ public final class EngineRuntime implements AutoCloseable {
         registry.attach(poller);
         registry.loadExisting(metaStore.snapshot());
         poller.start();
-        QueueEngine engine = new QueueEngine(registry, poller, timer, journal, metaStore, producer, clock, options.fetchWait());
+        QueueEngine engine = new QueueEngine(registry, poller, timer, journal, metaStore, producer, clock, options.fetchWait(),
+                options.maxItemBytes());
 
         EngineOptions.WaitLimits waits = options.waits();
         ScheduledExecutorService waitTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -85,7 +86,7 @@ public final class EngineRuntime implements AutoCloseable {
             return thread;
         });
         RecordReader reader = new RecordReader(clients, RECORD_READERS);
-        PushQueues push = new PushQueues(registry, producer, metaStore, reader, clock,
+        PushQueues push = new PushQueues(engine, registry, producer, metaStore, reader, clock,
                 new WaitList<>("evsub", waits.maxTimerCount(), waits.maxQueueSize(), new PushQueues.EvsubOutcome.TimedOut(), waitTimer),
                 waits.subscribeTimeout());
         LongPolls longPolls = new LongPolls(engine, registry,

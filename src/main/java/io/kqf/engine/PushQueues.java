@@ -53,6 +53,7 @@ public final class PushQueues {
         }
     }
 
+    private final QueueEngine engine;
     private final QueueRegistry registry;
     private final KafkaProducer<byte[], byte[]> producer;
     private final MetaStore metaStore;
@@ -67,8 +68,9 @@ public final class PushQueues {
             .expireAfterWrite(MAX_TTL_SECONDS, TimeUnit.SECONDS)
             .build();
 
-    PushQueues(QueueRegistry registry, KafkaProducer<byte[], byte[]> producer, MetaStore metaStore, RecordReader reader,
+    PushQueues(QueueEngine engine, QueueRegistry registry, KafkaProducer<byte[], byte[]> producer, MetaStore metaStore, RecordReader reader,
                Clock clock, WaitList<EvsubOutcome> evsubs, Duration subscribeTimeout) {
+        this.engine = engine;
         this.registry = registry;
         this.producer = producer;
         this.metaStore = metaStore;
@@ -89,6 +91,7 @@ public final class PushQueues {
         if (item == null || item.length == 0) {
             throw EngineException.badRequest("item is missing (send it as the body or as item=)");
         }
+        engine.checkSize(item);
         if (ttlSeconds < 1 || ttlSeconds > MAX_TTL_SECONDS) {
             throw EngineException.badRequest("ttl must be 1.." + MAX_TTL_SECONDS + " seconds");
         }

@@ -31,11 +31,13 @@ public final class QueueEngine {
     private final KafkaProducer<byte[], byte[]> producer;
     private final Clock clock;
     private final long fetchWaitNanos;
+    private final int maxItemBytes;
     private volatile java.util.function.Consumer<String> getObserver = queue -> { };
     private volatile PushQueues push;
 
     QueueEngine(QueueRegistry registry, Poller poller, LeaseTimer timer, LeaseJournal journal, MetaStore metaStore,
-                KafkaProducer<byte[], byte[]> producer, Clock clock, Duration fetchWait) {
+                KafkaProducer<byte[], byte[]> producer, Clock clock, Duration fetchWait, int maxItemBytes) {
+        this.maxItemBytes = maxItemBytes;
         this.registry = registry;
         this.poller = poller;
         this.timer = timer;
@@ -55,6 +57,7 @@ public final class QueueEngine {
         if (item == null || item.length == 0) {
             throw EngineException.badRequest("item is missing (send it as the body or as item=)");
         }
+        checkSize(item);
         QueueState queue = registry.findOrCreatePlain(queueName);
         registry.ensureLane(queue, priority);
         reserve(queue);
@@ -82,6 +85,13 @@ public final class QueueEngine {
             throw EngineException.unavailable("Kafka did not accept the item: " + e.getMessage());
         }
         return stored;
+    }
+
+    void checkSize(byte[] item) {
+        if (item.length > maxItemBytes) {
+            throw new EngineException(EngineException.Reason.TOO_LARGE,
+                    "item of " + item.length + " bytes is larger than item.max.bytes (" + maxItemBytes + ")");
+        }
     }
 
     /** Lock and max are checked exactly: puts in flight count against max until Kafka answers. */

@@ -51,6 +51,10 @@ public final class QueueNames {
             return Optional.empty();
         }
         String name = topic.substring(topicPrefix.length()).replace('-', ':');
-        return NAME.matcher(name).matches() ? Optional.of(name) : Optional.empty();
+        try {
+            return Optional.of(validate(name));
+        } catch (EngineException e) {
+            return Optional.empty();
+        }
     }
 }

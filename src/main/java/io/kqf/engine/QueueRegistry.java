@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.kqf.kafka.KafkaUnavailable;
+import io.kqf.kafka.TopicRefused;
 import io.kqf.kafka.TopicAdmin;
 import org.apache.kafka.common.TopicPartition;
 
@@ -155,6 +156,8 @@ final class QueueRegistry implements LaneDirectory {
             return queue;
         } catch (KafkaUnavailable e) {
             throw EngineException.unavailable(e.getMessage());
+        } catch (TopicRefused e) {
+            throw new EngineException(EngineException.Reason.CONFLICT, e.getMessage());
         }
     }
 
@@ -180,6 +183,8 @@ final class QueueRegistry implements LaneDirectory {
             return queue;
         } catch (KafkaUnavailable e) {
             throw EngineException.unavailable(e.getMessage());
+        } catch (TopicRefused e) {
+            throw new EngineException(EngineException.Reason.CONFLICT, e.getMessage());
         }
     }
 
@@ -204,6 +209,8 @@ final class QueueRegistry implements LaneDirectory {
                 resubscribe();
             } catch (KafkaUnavailable e) {
                 throw EngineException.unavailable(e.getMessage());
+            } catch (TopicRefused e) {
+                throw new EngineException(EngineException.Reason.CONFLICT, e.getMessage());
             }
         }
     }

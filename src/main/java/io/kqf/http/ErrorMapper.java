@@ -23,6 +23,16 @@ public final class ErrorMapper {
 
     public static void register(RoutesConfig routes) {
         routes.exception(Exception.class, (e, ctx) -> render(unwrap(e), ctx));
+        // Statuses Javalin decides itself (no route, body over the limit): same form, no Javalin text.
+        routes.error(404, ctx -> explainIfSilent(ctx, "no such endpoint: " + ctx.path()));
+        routes.error(413, ctx -> explainIfSilent(ctx, "request body larger than the limit"));
+    }
+
+    private static void explainIfSilent(io.javalin.http.Context ctx, String reason) {
+        if (ctx.res().getHeader(ERROR_HEADER) == null) {
+            ctx.header(ERROR_HEADER, reason);
+            ctx.result(new byte[0]);
+        }
     }
 
     private static Throwable unwrap(Throwable e) {
@@ -36,7 +46,8 @@ public final class ErrorMapper {
     static int status(EngineException.Reason reason) {
         return switch (reason) {
             case BAD_REQUEST -> 400;
-            case NO_SUCH_QUEUE, WRONG_TYPE, LOCKED, FULL, CAPACITY -> 404;
+            case NO_SUCH_QUEUE, WRONG_TYPE, LOCKED, FULL, CAPACITY, CONFLICT -> 404;
+            case TOO_LARGE -> 413;
             case NOT_OUTSTANDING -> 412;
             case UNAVAILABLE -> 503;
         };
@@ -45,7 +56,11 @@ public final class ErrorMapper {
     private static void render(Throwable e, Context ctx) {
         int status;
         String reason;
-        if (e instanceof EngineException engine) {
+        if (e instanceof io.kqf.engine.OutsideWindow outside) {
+            status = 404;
+            reason = outside.getMessage();
+            ctx.header("Index", outside.si() + "-" + outside.ci());
+        } else if (e instanceof EngineException engine) {
             status = status(engine.reason());
             reason = engine.getMessage();
         } else if (e instanceof HttpFailure failure) {

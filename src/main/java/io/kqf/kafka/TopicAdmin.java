@@ -35,12 +35,23 @@ public final class TopicAdmin implements AutoCloseable {
                 "segment.ms", "600000", "max.message.bytes", String.valueOf(maxMessageBytes)));
     }
 
-    /** Creates a data topic if missing; returns its partition count. */
+    /**
+     * Creates a data topic if missing; returns its partition count. A topic just created is not
+     * described (the broker may not list it yet): its count is the one asked for.
+     */
     public int ensureData(String topic, int partitions, Map<String, String> extraConfig) {
         Map<String, String> config = new java.util.HashMap<>(extraConfig);
         config.put("max.message.bytes", String.valueOf(maxMessageBytes));
-        create(topic, partitions, config);
-        return partitions(topic).orElseThrow(() -> new KafkaUnavailable("topic " + topic + " vanished after creation"));
+        if (create(topic, partitions, config)) {
+            return partitions;
+        }
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        Optional<Integer> existing;
+        while ((existing = partitions(topic)).isEmpty() && System.nanoTime() < deadline) {
+            // Created concurrently by someone else and not yet visible: ask again.
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+        }
+        return existing.orElseThrow(() -> new KafkaUnavailable("topic " + topic + " exists but cannot be described"));
     }
 
     /** Partition count of an existing topic, empty if the topic does not exist. */
@@ -104,14 +115,21 @@ public final class TopicAdmin implements AutoCloseable {
         }
     }
 
-    private void create(String topic, int partitions, Map<String, String> config) {
+    /** True when this call created the topic, false when it existed already. */
+    private boolean create(String topic, int partitions, Map<String, String> config) {
         NewTopic newTopic = new NewTopic(topic, Optional.of(partitions), replicationFactor).configs(config);
         try {
             admin.createTopics(List.of(newTopic)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
         } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new KafkaUnavailable("cannot create topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+            if (e.getCause() instanceof TopicExistsException) {
+                return false;
             }
+            if (e.getCause() instanceof org.apache.kafka.common.errors.InvalidTopicException
+                    || e.getCause() instanceof org.apache.kafka.common.errors.PolicyViolationException) {
+                throw new TopicRefused("Kafka refuses topic " + topic + ": " + e.getCause().getMessage());
+            }
+            throw new KafkaUnavailable("cannot create topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new KafkaUnavailable("Kafka did not create topic " + topic + " within " + TIMEOUT, e);
         } catch (InterruptedException e) {

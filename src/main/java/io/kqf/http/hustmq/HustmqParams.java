@@ -57,12 +57,14 @@ final class HustmqParams {
      */
     static void peer(RawQuery query) {
         String value = query.require("peer");
-        int end = 0;
+        int start = value.charAt(0) == '+' || value.charAt(0) == '-' ? 1 : 0;
+        int end = start;
         while (end < value.length() && Character.isDigit(value.charAt(end))) {
             end++;
         }
-        String number = value.substring(0, end).replaceFirst("^0+", "");
-        if (!number.isEmpty()) {
+        // strtoull: a '-' wraps a non-zero number to a huge one, so only a zero magnitude means backend 0.
+        boolean nonZero = !value.substring(start, end).replaceFirst("^0+", "").isEmpty();
+        if (nonZero) {
             throw new HttpFailure(400, "peer " + value + " names no backend (this facade is peer 0)");
         }
     }

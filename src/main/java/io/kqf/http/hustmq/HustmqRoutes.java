@@ -5,12 +5,13 @@ import java.util.List;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
-import io.kqf.engine.QueueEngine;
+import io.kqf.engine.EngineRuntime;
 import io.kqf.http.HttpFailure;
 
 /**
- * Every hustmq endpoint, in one place. The original accepts any method except on do_get/do_post
- * (POST only); HEAD on get is refused because it would consume an item without returning it.
+ * All 19 hustmq endpoints (plus version and status.html), in one place. The original accepts any
+ * method except on do_get/do_post (POST only, 405 otherwise: checked in their handlers, after
+ * authentication); HEAD on get is refused because it would consume an item without returning it.
  */
 public final class HustmqRoutes {
     private static final List<HandlerType> ANY_METHOD = List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
@@ -18,15 +19,21 @@ public final class HustmqRoutes {
 
     private final QueueEndpoints queues;
     private final StatusEndpoints status;
+    private final LongPollEndpoints longPolls;
+    private final PushEndpoints push;
+    private final RpcEndpoints rpc;
 
-    public HustmqRoutes(QueueEngine engine, String version) {
-        this.queues = new QueueEndpoints(engine);
-        this.status = new StatusEndpoints(engine, version);
+    public HustmqRoutes(EngineRuntime runtime, String version, int maxTaskBodyBytes) {
+        this.queues = new QueueEndpoints(runtime.engine());
+        this.status = new StatusEndpoints(runtime.engine(), version);
+        this.longPolls = new LongPollEndpoints(runtime.longPolls(), runtime.push(), queues);
+        this.push = new PushEndpoints(runtime.push());
+        this.rpc = new RpcEndpoints(runtime.tasks(), maxTaskBodyBytes);
     }
 
     public void register(RoutesConfig routes) {
         any(routes, "/put", queues::put);
-        anyButHead(routes, "/get", queues::get);
+        anyButHead(routes, "/get", longPolls::get);
         any(routes, "/ack", queues::ack);
         any(routes, "/timeout", queues::timeout);
         any(routes, "/lock", queues::lock);
@@ -38,6 +45,14 @@ public final class HustmqRoutes {
         any(routes, "/autost", status::autost);
         any(routes, "/version", status::version);
         any(routes, "/status.html", status::health);
+        anyButHead(routes, "/evget", longPolls::evget);
+        any(routes, "/evsub", longPolls::evsub);
+        any(routes, "/pub", push::pub);
+        any(routes, "/sub", push::sub);
+        any(routes, "/do_get", rpc::doGet);
+        any(routes, "/do_post", rpc::doPost);
+        any(routes, "/do_get_status", rpc::doGetStatus);
+        any(routes, "/do_post_status", rpc::doPostStatus);
     }
 
     private static void any(RoutesConfig routes, String path, Handler handler) {

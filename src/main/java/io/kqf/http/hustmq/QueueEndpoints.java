@@ -30,17 +30,20 @@ final class QueueEndpoints {
         String worker = HustmqParams.worker(query);
         boolean autoAck = HustmqParams.autoAck(query);
         var delivery = engine.get(queue, worker, autoAck);
-        ctx.future(() -> delivery.thenAccept(taken -> {
-            if (taken.isEmpty()) {
-                ctx.status(404).header(io.kqf.http.ErrorMapper.ERROR_HEADER, "queue " + queue + " has no item to deliver");
-                return;
-            }
-            if (taken.get().token() != null) {
-                ctx.header(ACK_TOKEN, taken.get().token().toString());
-                ctx.header(ACK_PEER, "0");
-            }
-            ctx.status(200).result(taken.get().body());
-        }));
+        ctx.future(() -> delivery.thenAccept(taken -> render(ctx, queue, taken)));
+    }
+
+    /** 200 with the item (and, for a lease, Ack-Token and Ack-Peer), or 404 when there was none. */
+    static void render(Context ctx, String queue, java.util.Optional<io.kqf.engine.Delivery> taken) {
+        if (taken.isEmpty()) {
+            ctx.status(404).header(io.kqf.http.ErrorMapper.ERROR_HEADER, "queue " + queue + " has no item to deliver");
+            return;
+        }
+        if (taken.get().token() != null) {
+            ctx.header(ACK_TOKEN, taken.get().token().toString());
+            ctx.header(ACK_PEER, "0");
+        }
+        ctx.status(200).result(taken.get().body());
     }
 
     void ack(Context ctx) {

@@ -1,0 +1,88 @@
+package io.kqf.http.hustmq;
+
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.kqf.engine.TaskExchange;
+import io.kqf.http.ConnectionProbe;
+import io.kqf.http.ErrorMapper;
+import io.kqf.http.HttpFailure;
+import io.kqf.http.RawQuery;
+
+/** do_get, do_post and their status: the original's synchronous RPC between callers and workers. */
+final class RpcEndpoints {
+    private final TaskExchange tasks;
+    private final int maxBodyBytes;
+
+    RpcEndpoints(TaskExchange tasks, int maxBodyBytes) {
+        this.tasks = tasks;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** POST, body = task arguments: 200 with the worker's result, 408 after do_get_timeout. */
+    void doGet(Context ctx) {
+        requirePost(ctx);
+        String queue = RawQuery.of(ctx.queryString()).get("queue");
+        if (queue == null || queue.isEmpty()) {
+            throw new HttpFailure(404, "queue is missing");
+        }
+        byte[] body = taskBody(ctx);
+        var parked = tasks.call(queue, body, ConnectionProbe.of(ctx));
+        ctx.future(() -> parked.outcome().thenAccept(result -> {
+            if (result.isPresent()) {
+                ctx.status(200).result(result.get());
+            } else {
+                ctx.status(408).header(ErrorMapper.ERROR_HEADER, "no worker answered within do_get_timeout");
+            }
+        }));
+    }
+
+    /** POST without token: claim a task (200 + Queue + Token) or 408; with token: return a result. */
+    void doPost(Context ctx) {
+        requirePost(ctx);
+        String token = RawQuery.of(ctx.queryString()).get("token");
+        if (token != null) {
+            tasks.reply(token, taskBody(ctx));
+            return;
+        }
+        var parked = tasks.claim(ConnectionProbe.of(ctx));
+        ctx.future(() -> parked.outcome().thenAccept(task -> {
+            if (task.isPresent()) {
+                ctx.status(200).header("Queue", task.get().queue()).header("Token", task.get().token())
+                        .result(task.get().body());
+            } else {
+                ctx.status(408).header(ErrorMapper.ERROR_HEADER, "no task came within do_post_timeout");
+            }
+        }));
+    }
+
+    void doGetStatus(Context ctx) {
+        TaskExchange.Status s = tasks.status();
+        int free = Math.max(0, s.capacity() - s.unassigned() - s.assigned());
+        ctx.result("{\"unassigned_tasks\":" + s.unassigned() + ",\"assigned_tasks\":" + s.assigned()
+                + ",\"free_tasks\":" + free + ",\"total\":" + s.capacity() + "}");
+    }
+
+    void doPostStatus(Context ctx) {
+        TaskExchange.Status s = tasks.status();
+        ctx.result("{\"cache_workers\":" + s.parkedWorkers() + ",\"free_workers\":"
+                + Math.max(0, s.workerCapacity() - s.parkedWorkers()) + ",\"total\":" + s.workerCapacity() + "}");
+    }
+
+    private static void requirePost(Context ctx) {
+        if (ctx.method() != HandlerType.POST) {
+            throw new HttpFailure(405, ctx.path() + " accepts POST only");
+        }
+    }
+
+    /** 1 byte .. max_do_task_body_size, else 404 as the original. */
+    private byte[] taskBody(Context ctx) {
+        byte[] body = ctx.bodyAsBytes();
+        if (body.length == 0) {
+            throw new HttpFailure(404, "the body is missing");
+        }
+        if (body.length > maxBodyBytes) {
+            throw new HttpFailure(404, "the body is larger than max_do_task_body_size (" + maxBodyBytes + ")");
+        }
+        return body;
+    }
+}
