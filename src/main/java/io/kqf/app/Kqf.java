@@ -63,6 +63,11 @@ public final class Kqf implements AutoCloseable {
         }
     }
 
+    /** The engine of this node (tests and operations look inside). */
+    public EngineRuntime runtime() {
+        return runtime;
+    }
+
     public int httpPort() {
         return http.port();
     }

@@ -178,6 +178,11 @@ public final class LongPolls implements AutoCloseable {
         return evgets.size();
     }
 
+    /** Parked gets with wait=N. */
+    public int parkedGets() {
+        return gets.size();
+    }
+
     @Override
     public void close() {
         running = false;

@@ -54,6 +54,11 @@ public final class ErrorMapper {
     }
 
     private static void render(Throwable e, Context ctx) {
+        if (e instanceof java.util.concurrent.CancellationException) {
+            // A parked request whose client left: nobody is there to answer.
+            ctx.status(499);
+            return;
+        }
         int status;
         String reason;
         if (e instanceof io.kqf.engine.OutsideWindow outside) {

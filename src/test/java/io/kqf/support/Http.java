@@ -34,6 +34,20 @@ public final class Http {
         return send("POST", pathAndQuery, body == null ? null : body.getBytes(StandardCharsets.UTF_8), null);
     }
 
+    /** Sends without waiting for the answer (parked requests). */
+    public java.util.concurrent.CompletableFuture<Response> async(String method, String pathAndQuery, byte[] body) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+                .timeout(Duration.ofSeconds(120))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        return CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                .thenApply(response -> new Response(response.statusCode(), response.body(), response.headers()));
+    }
+
+    public java.util.concurrent.CompletableFuture<Response> async(String pathAndQuery) {
+        return async("GET", pathAndQuery, null);
+    }
+
     public Response send(String method, String pathAndQuery, byte[] body, String authorization) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
                 .timeout(Duration.ofSeconds(60))

@@ -50,6 +50,10 @@ public final class TestFacade implements AutoCloseable {
         return new TestFacade(Kqf.start(parsed), Map.copyOf(settings));
     }
 
+    public io.kqf.engine.EngineRuntime runtime() {
+        return kqf.runtime();
+    }
+
     /** The settings this node was started with (to start a successor on the same queues). */
     public Map<String, String> settings() {
         return settings;
