@@ -205,6 +205,11 @@ public final class PushQueues {
         }
     }
 
+    /** Parked evsubs (tests, metrics). */
+    public int parkedEvsubs() {
+        return evsubs.size();
+    }
+
     PushWindow window(QueueState queue) {
         QueueMeta meta = queue.meta();
         synchronized (queue) {

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -146,8 +147,9 @@ final class QueueRegistry implements LaneDirectory {
         }
         String topic = names.topic(name, 0);
         try {
-            int partitions = admin.partitions(topic).orElseGet(() -> admin.ensureData(topic, 1, PUSH_TOPIC_CONFIG));
-            long end = admin.endOffsetSum(topic, partitions);
+            Optional<Integer> existing = admin.partitions(topic);
+            int partitions = existing.orElseGet(() -> admin.ensureData(topic, 1, PUSH_TOPIC_CONFIG));
+            long end = existing.isPresent() ? admin.endOffsetSum(topic, partitions) : 0;
             QueueMeta meta = QueueMeta.push(defaultTimeoutMinutes, clock.millis() / 1000, end);
             metaStore.write(name, meta);
             QueueState queue = new QueueState(name, meta, changed -> signals.changed(changed));
@@ -164,9 +166,11 @@ final class QueueRegistry implements LaneDirectory {
     private QueueState create(String name) {
         String topic = names.topic(name, 0);
         try {
-            int partitions = admin.partitions(topic).orElseGet(() -> admin.ensureData(topic, 1, Map.of()));
+            Optional<Integer> existing = admin.partitions(topic);
+            int partitions = existing.orElseGet(() -> admin.ensureData(topic, 1, Map.of()));
             QueueState queue = queues.get(name);
-            long base0 = queue != null ? queue.laneZeroEnd() : admin.endOffsetSum(topic, partitions);
+            // A topic created just now is empty (and may not be listable yet): its end is 0.
+            long base0 = queue != null ? queue.laneZeroEnd() : existing.isPresent() ? admin.endOffsetSum(topic, partitions) : 0;
             QueueMeta meta = QueueMeta.plain(defaultTimeoutMinutes, clock.millis() / 1000, base0);
             if (queue != null) {
                 meta = meta.withLanesOf(queue.meta() == null ? queue.laneMask() : queue.meta().lanes());
