@@ -140,12 +140,9 @@ public final class TaskExchange implements AutoCloseable {
                 throw new EngineException(EngineException.Reason.CAPACITY, "no free worker slot (" + workerCapacity + ")");
             }
             task = nextLiveTask();
-            if (task == null) {
-                if (!claimOffer(worker)) {
-                    workers.addFirst(worker);
-                }
-            } else {
-                parked.settle();
+            parked.settle();
+            if (task == null && !claimOffer(worker)) {
+                repark(worker);
             }
         }
         if (task != null && task.offered) {
@@ -227,18 +224,18 @@ public final class TaskExchange implements AutoCloseable {
             offers.addFirst(offer);
             Worker worker = nextLiveWorker();
             if (worker != null && !claimOffer(worker)) {
-                workers.addFirst(worker);
+                repark(worker);
             }
         }
     }
 
-    /** Under the monitor: reserves the worker for the newest remote offer and claims it. */
+    /**
+     * Under the monitor: claims the newest remote offer for a worker the caller has reserved
+     * (settled). False when there is no offer: the caller parks the worker again.
+     */
     private boolean claimOffer(Worker worker) {
         Message offer = offers.pollFirst();
-        if (offer == null || !worker.parked().settle()) {
-            if (offer != null) {
-                offers.addFirst(offer);
-            }
+        if (offer == null) {
             return false;
         }
         claiming.put(offer.token(), worker);
@@ -247,6 +244,12 @@ public final class TaskExchange implements AutoCloseable {
         timer.schedule(() -> claimAnswered(new Message(Kind.DENY, offer.token(), offer.from(), node, null, null)),
                 CLAIM_ANSWER_NANOS, TimeUnit.NANOSECONDS);
         return true;
+    }
+
+    /** Under the monitor: a reserved worker goes back to waiting. */
+    private void repark(Worker worker) {
+        worker.parked().unsettle();
+        workers.addFirst(worker);
     }
 
     /** At the origin: the first claim of a still unassigned, still wanted task wins. */
@@ -292,12 +295,11 @@ public final class TaskExchange implements AutoCloseable {
             worker.parked().complete(Optional.of(new Assignment(offer.queue(), offer.token(), offer.body())));
             return;
         }
-        worker.parked().unsettle();
         synchronized (this) {
             if (System.nanoTime() >= worker.deadlineNanos()) {
-                worker.parked().release(Optional.empty());
+                worker.parked().complete(Optional.empty());
             } else if (!claimOffer(worker)) {
-                workers.addFirst(worker);
+                repark(worker);
             }
         }
     }
