@@ -65,7 +65,7 @@ public final class EngineRuntime implements AutoCloseable {
         LeaseJournal journal = new LeaseJournal(clients, producer, EngineOptions.LEASES_TOPIC);
         QueueRegistry[] registryRef = new QueueRegistry[1];
         LeaseTimer timer = new LeaseTimer(lease -> registryRef[0].onLeaseExpired(lease));
-        MetaStore metaStore = new MetaStore(clients, producer, EngineOptions.META_TOPIC, names,
+        MetaStore metaStore = new MetaStore(clients, producer, EngineOptions.META_TOPIC, names, options.nodeId(),
                 (queue, meta) -> registryRef[0].onRemoteChange(queue, meta));
         QueueRegistry registry = new QueueRegistry(names, admin, metaStore, timer, clock,
                 options.defaultTimeoutMinutes(), options.minute().toMillis());

@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 final class MetaStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetaStore.class);
     private static final Duration POLL = Duration.ofMillis(500);
+    private static final String WRITER_HEADER = "kqf.node";
 
     private record Versioned(QueueMeta meta, long offset) {
     }
@@ -40,6 +41,7 @@ final class MetaStore implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
     private final QueueNames names;
+    private final String nodeId;
     /** Called (on the tail thread) with changes written by other nodes; null meta = deleted. */
     private final BiConsumer<String, QueueMeta> onRemoteChange;
     private final Map<String, Versioned> byQueue = new ConcurrentHashMap<>();
@@ -49,7 +51,8 @@ final class MetaStore implements AutoCloseable {
     private Thread tail;
 
     MetaStore(KafkaClients clients, KafkaProducer<byte[], byte[]> producer, String topic, QueueNames names,
-              BiConsumer<String, QueueMeta> onRemoteChange) {
+              String nodeId, BiConsumer<String, QueueMeta> onRemoteChange) {
+        this.nodeId = nodeId;
         this.clients = clients;
         this.producer = producer;
         this.topic = topic;
@@ -100,6 +103,11 @@ final class MetaStore implements AutoCloseable {
         if (record.key() == null) {
             return;
         }
+        org.apache.kafka.common.header.Header writer = record.headers().lastHeader(WRITER_HEADER);
+        if (notify && writer != null && new String(writer.value(), StandardCharsets.UTF_8).equals(nodeId)) {
+            // Our own write: write() applied it already, and the tail may see it before write() returns.
+            return;
+        }
         String queue = names.queueOfTopic(new String(record.key(), StandardCharsets.UTF_8)).orElse(null);
         if (queue == null) {
             return;
@@ -130,8 +138,9 @@ final class MetaStore implements AutoCloseable {
     void write(String queue, QueueMeta meta) {
         byte[] key = names.topic(queue, 0).getBytes(StandardCharsets.UTF_8);
         try {
-            RecordMetadata written = producer.send(new ProducerRecord<>(topic, key, meta == null ? null : meta.encode()))
-                    .get(30, TimeUnit.SECONDS);
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key, meta == null ? null : meta.encode());
+            record.headers().add(WRITER_HEADER, nodeId.getBytes(StandardCharsets.UTF_8));
+            RecordMetadata written = producer.send(record).get(30, TimeUnit.SECONDS);
             byQueue.merge(queue, new Versioned(meta, written.offset()),
                     (old, fresh) -> old.offset() > fresh.offset() ? old : fresh);
         } catch (ExecutionException e) {

@@ -304,15 +304,14 @@ final class QueueRegistry implements LaneDirectory {
 
     /** Attributes changed by another node (tail of the attributes topic). */
     void onRemoteChange(String name, QueueMeta meta) {
-        QueueState queue = queues.get(name);
-        if (queue != null) {
-            queue.meta(meta);
-            return;
+        synchronized (creationLock(name)) {
+            QueueState queue = queues.get(name);
+            if (queue != null) {
+                queue.meta(meta);
+            } else if (meta != null) {
+                loadExisting(Map.of(name, meta));
+            }
         }
-        if (meta == null) {
-            return;
-        }
-        loadExisting(Map.of(name, meta));
     }
 
     Collection<QueueState> all() {

@@ -206,6 +206,21 @@ class QueueCoreTest {
         assertEquals(200, http.get("/ack?queue=ackcodes&peer=00&token=" + token).status(), "peer 00 is backend 0");
     }
 
+    /**
+     * Regression: the attributes tail could apply this node's own queue creation before the
+     * creating put registered the queue, leaving two states for one queue and a get that waited
+     * for a lane nobody fed (503 after engine.fetch.wait).
+     */
+    @Test
+    void a_get_right_after_the_put_that_created_the_queue_finds_the_item_every_time() {
+        for (int i = 0; i < 40; i++) {
+            assertEquals(200, http.get("/put?queue=fresh" + i + "&item=v" + i).status());
+            Response got = http.get("/get?queue=fresh" + i + "&worker=worker1");
+            assertEquals(200, got.status(), "queue fresh" + i + ": " + got);
+            assertEquals("v" + i, got.body());
+        }
+    }
+
     @Test
     void concurrent_workers_each_get_distinct_items() throws Exception {
         int items = 200;
