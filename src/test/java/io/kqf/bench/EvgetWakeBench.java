@@ -26,6 +26,7 @@ public final class EvgetWakeBench {
         int port = Integer.parseInt(base.replaceAll(".*:", ""));
         String queue = "wake" + System.nanoTime() % 100000;
         Histogram histogram = new Histogram(60_000_000_000L, 3);
+        long measured = 0;
         try (Socket waiter = new Socket(host, port); Socket producer = new Socket(host, port)) {
             waiter.setTcpNoDelay(true);
             producer.setTcpNoDelay(true);
@@ -50,12 +51,14 @@ public final class EvgetWakeBench {
                 request(producerOut, producerIn, "/get?queue=" + queue + "&worker=bench");
                 if (i >= 100) {
                     histogram.recordValue(elapsed);
+                    measured += elapsed;
                 }
             }
         }
         System.out.printf("evget wake (put sent -> 307 received), %d rounds: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n",
                 rounds, ms(histogram.getValueAtPercentile(50)), ms(histogram.getValueAtPercentile(99)),
                 ms(histogram.getValueAtPercentile(99.9)), ms(histogram.getMaxValue()));
+        Report.print("evget-wake", rounds, measured, histogram, 0);
     }
 
     private static double ms(long nanos) {

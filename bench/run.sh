@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Every benchmark scenario in one run, with two references measured in the same run on the same
+# payloads: the ceiling (kqf's HTTP stack answering a trivial endpoint) and the raw Kafka producer.
+# Prints one table. Usage: bench/run.sh   (DURATION=seconds per scenario, default 10)
+#
+# Load generators: wrk (Debian package, installed here if missing) for plain request scenarios,
+# Java closed-loop clients with HdrHistogram (src/test/java/io/kqf/bench) for the rest.
+# The broker runs in its own JVM so the facade's heap is measured alone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${DURATION:-10}
+QUEUES=${QUEUES:-10000}
+PARKED=${PARKED:-10000}
+
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk (Debian package)..."
+  if [ "$(id -u)" = 0 ]; then apt-get install -y wrk >/dev/null || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
+  else sudo apt-get install -y wrk >/dev/null; fi
+fi
+echo "building..."
+mvn -q -B -DskipTests package
+mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+CP="target/test-classes:target/classes:$(cat target/bench.classpath)"
+work=$(mktemp -d /tmp/kqf-bench.XXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+await_line() { # file pattern
+  for _ in $(seq 1 600); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+  echo "timed out waiting for '$2' in $1"; cat "$1"; exit 1
+}
+
+java -Xmx1g -cp "$CP" io.kqf.bench.BrokerMain "$work/kafka" >"$work/broker.log" 2>&1 & pids+=($!)
+await_line "$work/broker.log" BOOTSTRAP
+bootstrap=$(grep -o 'BOOTSTRAP .*' "$work/broker.log" | awk '{print $2}')
+port=$(free_port)
+KQF_HTTP_PORT=$port KQF_HTTP_HOST=127.0.0.1 KQF_KAFKA_BOOTSTRAP_SERVERS=$bootstrap KQF_TOPIC_REPLICATION_FACTOR=1 \
+  java -Xmx1g -jar target/kqf.jar >"$work/kqf.log" 2>&1 & kqf_pid=$!; pids+=($kqf_pid)
+await_line "$work/kqf.log" "serving HTTP"
+base="http://127.0.0.1:$port"
+java -Xmx512m -cp "$CP" io.kqf.bench.CeilingServer >"$work/ceiling.log" 2>&1 & pids+=($!)
+await_line "$work/ceiling.log" CEILING
+ceiling="http://127.0.0.1:$(grep -o 'CEILING .*' "$work/ceiling.log" | awk '{print $2}')"
+results="$work/results"; : >"$results"
+export KQF_WRK="$PWD/bench/wrk"
+
+wrk_run() { # scenario connections url script [queue]
+  local threads=$(( $2 < 2 ? 1 : 2 ))
+  echo "  $1 ($2 connections)..." >&2
+  KQF_SCENARIO="$1" KQF_QUEUE="${5:-bench}" wrk -t"$threads" -c"$2" -d"${DURATION}s" -s "bench/wrk/$4" "$3" \
+    | grep '^RESULT' | sed "s/^RESULT $1 /RESULT $1 $2 /" >>"$results"
+}
+java_run() { # scenario connections class args...
+  local scenario=$1 connections=$2 class=$3; shift 3
+  echo "  $scenario ($connections connections)..." >&2
+  java -cp "$CP" "io.kqf.bench.$class" "$@" | grep '^RESULT' | sed "s/^RESULT [^ ]* /RESULT $scenario $connections /" >>"$results"
+}
+put_once() { curl -s -o /dev/null "$base/put?queue=$1&item=x"; }
+
+echo "running scenarios, ${DURATION}s each:"
+wrk_run ceiling 16 "$ceiling" put.lua
+java_run raw-producer-16B 64 RawProducerBench "$bootstrap" 16 "$DURATION" 64
+java_run raw-producer-1KB 64 RawProducerBench "$bootstrap" 1024 "$DURATION" 64
+put_once put1; put_once put16; put_once put64; put_once put1k
+wrk_run put-16B 1 "$base" put.lua put1
+wrk_run put-16B 16 "$base" put.lua put16
+wrk_run put-16B 64 "$base" put.lua put64
+wrk_run put-1KB 16 "$base" put1k.lua put1k
+put_once getq; curl -s -o /dev/null "$base/get?queue=getq&worker=bench-worker"
+java -cp "$CP" io.kqf.bench.Fill "$bootstrap" getq $(( DURATION * 40000 )) 16 >/dev/null
+wrk_run get-ack 16 "$base" get.lua getq
+put_once leaseq; curl -s -o /dev/null "$base/get?queue=leaseq&worker=bench-worker"
+java -cp "$CP" io.kqf.bench.Fill "$bootstrap" leaseq $(( DURATION * 20000 )) 16 >/dev/null
+java_run get-lease+ack 16 LeaseAckBench "$base" leaseq 16 "$DURATION"
+java_run evget-wake 1 EvgetWakeBench "$base" 1000
+wrk_run pub-16B 16 "$base" pub.lua benchpush
+KQF_INDICES=100 wrk_run sub 16 "$base" sub.lua benchpush
+java_run do_get-do_post 16 RpcBench "$base" 16 16 "$DURATION"
+
+echo "  startup to first put (cold embedded broker)..." >&2
+startup=$(bench/first-put.sh 1 | grep -o '[0-9]* ms' | awk '{print $1}')
+echo "  $QUEUES queues..." >&2
+queues_line=$(java -cp "$CP" io.kqf.bench.QueuesHeapBench "$base" "$QUEUES" "$kqf_pid" | grep '^QUEUES')
+echo "  $PARKED parked evgets..." >&2
+parked_line=$(java -Xss256k -cp "$CP" io.kqf.bench.ParkedBench "$base" "$PARKED" "$kqf_pid" | grep '^PARKED')
+
+python3 - "$results" <<'PY'
+import sys
+rows = [l.split() for l in open(sys.argv[1]) if l.startswith("RESULT")]
+res = {}
+for _, name, conns, reqs, dur_us, p50, p99, p999, errors in rows:
+    rate = int(reqs) / (int(dur_us) / 1e6) if int(dur_us) else 0
+    res[(name, conns)] = (rate, int(p50), int(p99), int(p999), int(errors))
+ceiling = res.get(("ceiling", "16"), (0,))[0]
+raw = {"16B": res.get(("raw-producer-16B", "64"), (0,))[0], "1KB": res.get(("raw-producer-1KB", "64"), (0,))[0]}
+print("| scenario | conns | req/s | p50 ms | p99 ms | p99.9 ms | errors | vs ceiling | vs raw producer |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+for (name, conns), (rate, p50, p99, p999, errors) in res.items():
+    vs_c = f"{rate / ceiling:.0%}" if ceiling and name != "ceiling" else ""
+    size = "1KB" if "1KB" in name else "16B"
+    vs_r = f"{rate / raw[size]:.0%}" if raw[size] and name.startswith(("put", "pub")) else ""
+    print(f"| {name} | {conns} | {rate:,.0f} | {p50/1000:.2f} | {p99/1000:.2f} | {p999/1000:.2f} | {errors} | {vs_c} | {vs_r} |")
+PY
+echo
+echo "startup to first put: ${startup} ms"
+echo "$queues_line"
+echo "$parked_line"
+echo "(logs in $work)"
