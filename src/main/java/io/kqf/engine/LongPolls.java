@@ -146,11 +146,16 @@ public final class LongPolls implements AutoCloseable {
         if (unpromised <= 0) {
             return;
         }
+        ArrayDeque<Long> made = promises.computeIfAbsent(queueName, q -> new ArrayDeque<>());
         for (Parked<Boolean> parked : evgets.oldest(queueName, (int) Math.min(unpromised, Integer.MAX_VALUE))) {
-            if (parked.release(true)) {
-                ArrayDeque<Long> made = promises.computeIfAbsent(queueName, q -> new ArrayDeque<>());
+            // Promise first: the released client's get may arrive before release() even returns.
+            long promise = System.nanoTime();
+            synchronized (made) {
+                made.addLast(promise);
+            }
+            if (!parked.release(true)) {
                 synchronized (made) {
-                    made.addLast(System.nanoTime());
+                    made.removeLastOccurrence(promise);
                 }
             }
         }
@@ -165,9 +170,6 @@ public final class LongPolls implements AutoCloseable {
             long now = System.nanoTime();
             while (!made.isEmpty() && now - made.peekFirst() > PROMISE_TTL_NANOS) {
                 made.pollFirst();
-            }
-            if (made.isEmpty()) {
-                promises.remove(queueName, made);
             }
             return made.size();
         }

@@ -133,6 +133,22 @@ class LongPollTest {
         Await.until("the departed waiter is dropped", () -> facade.runtime().longPolls().parkedEvgets() == 0 ? true : null);
     }
 
+    /**
+     * Regression: a released client could follow its 307 before the release was counted, so its
+     * get did not consume the promise and the next evget waited for an item already promised.
+     */
+    @Test
+    void an_evget_get_loop_is_woken_by_every_put() throws Exception {
+        Http fast = quick.http;
+        for (int round = 0; round < 30; round++) {
+            CompletableFuture<Response> parked = fast.async("/evget?queue=evloop&worker=worker1");
+            assertEquals(200, fast.get("/put?queue=evloop&item=r" + round).status());
+            Response released = parked.get(30, TimeUnit.SECONDS);
+            assertEquals(307, released.status(), "round " + round);
+            assertEquals("r" + round, fast.get(released.header("Location").substring(fast.base().length())).body());
+        }
+    }
+
     @Test
     void evget_times_out_with_404_after_long_polling_timeout() throws Exception {
         Response timedOut = quick.http.async("/evget?queue=evnothing&worker=worker1").get(30, TimeUnit.SECONDS);
