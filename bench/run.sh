@@ -78,13 +78,7 @@ wrk_run pub-16B 16 "$base" pub.lua benchpush
 KQF_INDICES=100 wrk_run sub 16 "$base" sub.lua benchpush
 java_run do_get-do_post 16 RpcBench "$base" 16 16 "$DURATION"
 
-echo "  startup to first put (cold embedded broker)..." >&2
-startup=$(bench/first-put.sh 1 | grep -o '[0-9]* ms' | awk '{print $1}')
-echo "  $QUEUES queues..." >&2
-queues_line=$(java -cp "$CP" io.kqf.bench.QueuesHeapBench "$base" "$QUEUES" "$kqf_pid" | grep '^QUEUES')
-echo "  $PARKED parked evgets..." >&2
-parked_line=$(java -Xss256k -cp "$CP" io.kqf.bench.ParkedBench "$base" "$PARKED" "$kqf_pid" | grep '^PARKED')
-
+table() {
 python3 - "$results" <<'PY'
 import sys
 rows = [l.split() for l in open(sys.argv[1]) if l.startswith("RESULT")]
@@ -102,8 +96,24 @@ for (name, conns), (rate, p50, p99, p999, errors) in res.items():
     vs_r = f"{rate / raw[size]:.0%}" if raw[size] and name.startswith(("put", "pub")) else ""
     print(f"| {name} | {conns} | {rate:,.0f} | {p50/1000:.2f} | {p99/1000:.2f} | {p999/1000:.2f} | {errors} | {vs_c} | {vs_r} |")
 PY
+}
+table
+
 echo
-echo "startup to first put: ${startup} ms"
-echo "$queues_line"
-echo "$parked_line"
+echo "startup to first put (cold embedded broker):"
+bench/first-put.sh 1
+# The capacity trials run on their own fresh node each, after the table (they take minutes).
+fresh_node() { # prints the base URL; sets node_pid
+  local p; p=$(free_port)
+  KQF_HTTP_PORT=$p KQF_HTTP_HOST=127.0.0.1 KQF_KAFKA_BOOTSTRAP_SERVERS=$bootstrap KQF_TOPIC_PREFIX="$1." \
+    KQF_GROUP_ID="kqf-$1" KQF_NODE_ID="$1" java -Xmx1g -jar target/kqf.jar >"$work/$1.log" 2>&1 & node_pid=$!; pids+=($node_pid)
+  await_line "$work/$1.log" "serving HTTP"
+  node_base="http://127.0.0.1:$p"
+}
+echo "$PARKED parked evgets (fresh node):"
+fresh_node parked
+java -Xss256k -cp "$CP" io.kqf.bench.ParkedBench "$node_base" "$PARKED" "$node_pid" | grep '^PARKED' || echo "parked trial failed"
+echo "$QUEUES queues (fresh node):"
+fresh_node queues
+java -cp "$CP" io.kqf.bench.QueuesHeapBench "$node_base" "$QUEUES" "$node_pid" | grep '^QUEUES' || echo "queues trial failed"
 echo "(logs in $work)"

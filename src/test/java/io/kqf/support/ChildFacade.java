@@ -32,8 +32,18 @@ public final class ChildFacade {
     /** Starts {@code io.kqf.app.Main} with the given settings as KQF_* environment variables. */
     public static ChildFacade start(Map<String, String> settings) throws IOException {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        return launch(settings, List.of("-cp", classPath, "io.kqf.app.Main"));
+    }
+
+    /** Starts the packaged fat jar, exactly as the README does. */
+    public static ChildFacade startJar(Path jar, Map<String, String> settings) throws IOException {
+        return launch(settings, List.of("-jar", jar.toString()));
+    }
+
+    private static ChildFacade launch(Map<String, String> settings, List<String> what) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx256m", "-cp", classPath, "io.kqf.app.Main"));
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx256m"));
+        command.addAll(what);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         settings.forEach((key, value) -> builder.environment()
                 .put("KQF_" + key.toUpperCase(Locale.ROOT).replace('.', '_'), value));
