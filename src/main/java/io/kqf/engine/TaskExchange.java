@@ -175,7 +175,7 @@ public final class TaskExchange implements AutoCloseable {
             origin = task == null ? granted.remove(token) : null;
         }
         if (task != null) {
-            if (!task.caller.release(Optional.of(result))) {
+            if (!finish(task, Optional.of(result))) {
                 throw unknownTask(token);
             }
             return;
@@ -213,7 +213,7 @@ public final class TaskExchange implements AutoCloseable {
                     task = node.equals(m.to()) ? local.get(m.token()) : null;
                 }
                 if (task != null) {
-                    task.caller.release(Optional.of(m.body() == null ? new byte[0] : m.body()));
+                    finish(task, Optional.of(m.body() == null ? new byte[0] : m.body()));
                 }
             }
         }
@@ -333,22 +333,35 @@ public final class TaskExchange implements AutoCloseable {
         if (task.timeout != null) {
             task.timeout.cancel(false);
         }
-        task.timeout = timer.schedule(() -> task.caller.release(Optional.empty()), callTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        task.timeout = timer.schedule(() -> finish(task, Optional.empty()), callTimeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    private void forget(LocalTask task) {
-        boolean offeredAndOpen;
+    /** Takes the task out of the books (once), then answers its caller: status never counts an answered task. */
+    private boolean finish(LocalTask task, Optional<byte[]> answer) {
+        if (!forget(task)) {
+            return false;
+        }
+        task.caller.release(answer);
+        return true;
+    }
+
+    /** True when this call took the task out of the books. */
+    private boolean forget(LocalTask task) {
+        boolean offered;
         synchronized (this) {
-            local.remove(task.token);
+            if (local.remove(task.token) == null) {
+                return false;
+            }
             unassigned.remove(task);
             if (task.timeout != null) {
                 task.timeout.cancel(false);
             }
-            offeredAndOpen = task.offered;
+            offered = task.offered;
         }
-        if (offeredAndOpen) {
+        if (offered) {
             bus.send(new Message(Kind.END, task.token, node, null, task.queue, null));
         }
+        return true;
     }
 
     private void expire(Worker worker) {
