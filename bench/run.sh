@@ -20,8 +20,11 @@ fi
 echo "building..."
 mvn -q -B -DskipTests package
 mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
-CP="target/test-classes:target/classes:$(cat target/bench.classpath)"
 work=$(mktemp -d /tmp/kqf-bench.XXXX)
+# Run copies: a rebuild during the run must not pull classes from under running JVMs.
+cp target/kqf.jar "$work/kqf.jar"
+mkdir -p "$work/classes" && cp -r target/classes target/test-classes "$work/classes/"
+CP="$work/classes/test-classes:$work/classes/classes:$(cat target/bench.classpath)"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
@@ -36,7 +39,7 @@ await_line "$work/broker.log" BOOTSTRAP
 bootstrap=$(grep -o 'BOOTSTRAP .*' "$work/broker.log" | awk '{print $2}')
 port=$(free_port)
 KQF_HTTP_PORT=$port KQF_HTTP_HOST=127.0.0.1 KQF_KAFKA_BOOTSTRAP_SERVERS=$bootstrap KQF_TOPIC_REPLICATION_FACTOR=1 \
-  java -Xmx1g -jar target/kqf.jar >"$work/kqf.log" 2>&1 & kqf_pid=$!; pids+=($kqf_pid)
+  java -Xmx1g -jar "$work/kqf.jar" >"$work/kqf.log" 2>&1 & kqf_pid=$!; pids+=($kqf_pid)
 await_line "$work/kqf.log" "serving HTTP"
 base="http://127.0.0.1:$port"
 java -Xmx512m -cp "$CP" io.kqf.bench.CeilingServer >"$work/ceiling.log" 2>&1 & pids+=($!)
@@ -106,7 +109,7 @@ bench/first-put.sh 1
 fresh_node() { # prints the base URL; sets node_pid
   local p; p=$(free_port)
   KQF_HTTP_PORT=$p KQF_HTTP_HOST=127.0.0.1 KQF_KAFKA_BOOTSTRAP_SERVERS=$bootstrap KQF_TOPIC_PREFIX="$1." \
-    KQF_GROUP_ID="kqf-$1" KQF_NODE_ID="$1" java -Xmx1g -jar target/kqf.jar >"$work/$1.log" 2>&1 & node_pid=$!; pids+=($node_pid)
+    KQF_GROUP_ID="kqf-$1" KQF_NODE_ID="$1" java -Xmx1g -jar "$work/kqf.jar" >"$work/$1.log" 2>&1 & node_pid=$!; pids+=($node_pid)
   await_line "$work/$1.log" "serving HTTP"
   node_base="http://127.0.0.1:$p"
 }

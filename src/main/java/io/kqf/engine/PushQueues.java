@@ -98,7 +98,7 @@ public final class PushQueues {
         if (index != null && (index < 0 || index >= PushWindow.C)) {
             throw EngineException.badRequest("idx must be 0.." + (PushWindow.C - 1));
         }
-        QueueState queue = registry.findOrCreatePush(queueName);
+        QueueState queue = registry.findOrCreate(queueName, QueueType.PUSH);
         TopicPartition tp = new TopicPartition(registry.topicOf(queue, 0), 0);
         synchronized (queue.metaWriteLock) {
             QueueMeta meta = queue.meta();
@@ -266,14 +266,6 @@ public final class PushQueues {
     }
 
     private QueueState requirePush(String queueName) {
-        QueueNames.validate(queueName);
-        QueueState queue = registry.find(queueName);
-        if (queue == null) {
-            throw EngineException.noSuchQueue(queueName);
-        }
-        if (queue.meta().type() != QueueType.PUSH) {
-            throw new EngineException(EngineException.Reason.WRONG_TYPE, "queue " + queueName + " is a plain queue");
-        }
-        return queue;
+        return registry.require(queueName, QueueType.PUSH);
     }
 }

@@ -58,7 +58,7 @@ public final class QueueEngine {
             throw EngineException.badRequest("item is missing (send it as the body or as item=)");
         }
         checkSize(item);
-        QueueState queue = registry.findOrCreatePlain(queueName);
+        QueueState queue = registry.findOrCreate(queueName, QueueType.PLAIN);
         registry.ensureLane(queue, priority);
         reserve(queue);
         String topic = registry.topicOf(queue, priority);
@@ -304,15 +304,7 @@ public final class QueueEngine {
     }
 
     QueueState requirePlain(String queueName) {
-        QueueNames.validate(queueName);
-        QueueState queue = registry.find(queueName);
-        if (queue == null) {
-            throw EngineException.noSuchQueue(queueName);
-        }
-        if (queue.meta().type() != QueueType.PLAIN) {
-            throw new EngineException(EngineException.Reason.WRONG_TYPE, "queue " + queueName + " is a push queue");
-        }
-        return queue;
+        return registry.require(queueName, QueueType.PLAIN);
     }
 
     /** Waits on the queue's monitor (held by the caller) until notified or the deadline, then throws. */

@@ -106,36 +106,34 @@ final class QueueRegistry implements LaneDirectory {
         return all;
     }
 
-    /** The plain queue {@code name}, created (topic + attributes) if it does not exist. */
-    QueueState findOrCreatePlain(String name) {
+    /** The queue {@code name} of {@code type}, created (topic + attributes) if it does not exist. */
+    QueueState findOrCreate(String name, QueueType type) {
         QueueState queue = find(name);
         if (queue == null) {
             synchronized (creationLock(name)) {
                 queue = find(name);
                 if (queue == null) {
-                    queue = create(name);
+                    queue = type == QueueType.PLAIN ? create(name) : createPush(name);
                 }
             }
         }
-        if (queue.meta().type() != QueueType.PLAIN) {
-            throw new EngineException(EngineException.Reason.WRONG_TYPE, "queue " + name + " is a push queue");
-        }
-        return queue;
+        return requireType(queue, type);
     }
 
-    /** The push queue {@code name}, created (topic + attributes) if it does not exist. */
-    QueueState findOrCreatePush(String name) {
+    /** The existing queue {@code name} of {@code type}: NO_SUCH_QUEUE or WRONG_TYPE otherwise. */
+    QueueState require(String name, QueueType type) {
+        QueueNames.validate(name);
         QueueState queue = find(name);
         if (queue == null) {
-            synchronized (creationLock(name)) {
-                queue = find(name);
-                if (queue == null) {
-                    queue = createPush(name);
-                }
-            }
+            throw EngineException.noSuchQueue(name);
         }
-        if (queue.meta().type() != QueueType.PUSH) {
-            throw new EngineException(EngineException.Reason.WRONG_TYPE, "queue " + name + " is a plain queue");
+        return requireType(queue, type);
+    }
+
+    private static QueueState requireType(QueueState queue, QueueType type) {
+        if (queue.meta().type() != type) {
+            throw new EngineException(EngineException.Reason.WRONG_TYPE, "queue " + queue.name + " is a "
+                    + (queue.meta().type() == QueueType.PUSH ? "push" : "plain") + " queue");
         }
         return queue;
     }
