@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every benchmark scenario in one run, with two references measured in the same run on the same
 # payloads: the ceiling (kqf's HTTP stack answering a trivial endpoint) and the raw Kafka producer.
-# Prints one table. Usage: bench/run.sh   (DURATION=seconds per scenario, default 10)
+# Prints one table. Usage: bench/run.sh   (DURATION=seconds per scenario, default 10;
+# QUEUES / PARKED = size of the capacity trials after the table, default 10000, 0 skips them)
 #
 # Load generators: wrk (Debian package, installed here if missing) for plain request scenarios,
 # Java closed-loop clients with HdrHistogram (src/test/java/io/kqf/bench) for the rest.
@@ -51,6 +52,8 @@ export KQF_WRK="$PWD/bench/wrk"
 wrk_run() { # scenario connections url script [queue]
   local threads=$(( $2 < 2 ? 1 : 2 ))
   echo "  $1 ($2 connections)..." >&2
+  # Warm-up (JIT, connections, fetch position), not recorded.
+  KQF_SCENARIO="$1" KQF_QUEUE="${5:-bench}" wrk -t"$threads" -c"$2" -d3s -s "bench/wrk/$4" "$3" >/dev/null
   KQF_SCENARIO="$1" KQF_QUEUE="${5:-bench}" wrk -t"$threads" -c"$2" -d"${DURATION}s" -s "bench/wrk/$4" "$3" \
     | grep '^RESULT' | sed "s/^RESULT $1 /RESULT $1 $2 /" >>"$results"
 }
@@ -71,7 +74,7 @@ wrk_run put-16B 16 "$base" put.lua put16
 wrk_run put-16B 64 "$base" put.lua put64
 wrk_run put-1KB 16 "$base" put1k.lua put1k
 put_once getq; curl -s -o /dev/null "$base/get?queue=getq&worker=bench-worker"
-java -cp "$CP" io.kqf.bench.Fill "$bootstrap" getq $(( DURATION * 40000 )) 16 >/dev/null
+java -cp "$CP" io.kqf.bench.Fill "$bootstrap" getq $(( (DURATION + 3) * 40000 )) 16 >/dev/null
 wrk_run get-ack 16 "$base" get.lua getq
 put_once leaseq; curl -s -o /dev/null "$base/get?queue=leaseq&worker=bench-worker"
 java -cp "$CP" io.kqf.bench.Fill "$bootstrap" leaseq $(( DURATION * 20000 )) 16 >/dev/null
@@ -115,10 +118,14 @@ fresh_node() { # prints the base URL; sets node_pid
   await_line "$work/$1.log" "serving HTTP"
   node_base="http://127.0.0.1:$p"
 }
-echo "$PARKED parked evgets (fresh node):"
-fresh_node parked
-java -Xss256k -cp "$CP" io.kqf.bench.ParkedBench "$node_base" "$PARKED" "$node_pid" | grep '^PARKED' || echo "parked trial failed"
-echo "$QUEUES queues (fresh node):"
-fresh_node queues
-java -cp "$CP" io.kqf.bench.QueuesHeapBench "$node_base" "$QUEUES" "$node_pid" | grep '^QUEUES' || echo "queues trial failed"
+if [ "$PARKED" -gt 0 ]; then
+  echo "$PARKED parked evgets (fresh node):"
+  fresh_node parked
+  java -Xss256k -cp "$CP" io.kqf.bench.ParkedBench "$node_base" "$PARKED" "$node_pid" | grep '^PARKED' || echo "parked trial failed"
+fi
+if [ "$QUEUES" -gt 0 ]; then
+  echo "$QUEUES queues (fresh node):"
+  fresh_node queues
+  java -cp "$CP" io.kqf.bench.QueuesHeapBench "$node_base" "$QUEUES" "$node_pid" | grep '^QUEUES' || echo "queues trial failed"
+fi
 echo "(logs in $work)"

@@ -90,12 +90,14 @@ final class Poller implements Runnable, AutoCloseable {
         return done;
     }
 
-    /** Runs {@code command} on the poller thread (it may use the consumer). */
+    /** Runs {@code command} on the poller thread (it may use the consumer); it must be safe to run again. */
     <T> CompletableFuture<T> submit(java.util.function.Function<KafkaConsumer<byte[], byte[]>, T> command) {
         CompletableFuture<T> done = new CompletableFuture<>();
         commands.add(() -> {
             try {
-                done.complete(command.apply(consumer));
+                // A nudge from another thread interrupts blocking consumer calls; commands only
+                // read before they change anything, so run them again.
+                done.complete(retryWakeup(() -> command.apply(consumer)));
             } catch (RuntimeException e) {
                 done.completeExceptionally(e);
             }

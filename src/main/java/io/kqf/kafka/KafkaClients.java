@@ -100,7 +100,10 @@ public final class KafkaClients {
         // The broker answers a fetch as soon as one byte is there; the wait only bounds idle polls.
         props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Math.max(1024 * 1024, maxRecordBytes + 64 * 1024));
+        // 1 MB per partition even when items may be larger: a batch bigger than the limit is still
+        // returned whole (KIP-74). A 32 MB limit made every resume of a paused lane with a backlog
+        // fetch 32 MB to use 1,000 records of it.
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1024 * 1024);
         props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Math.max(50 * 1024 * 1024, maxRecordBytes + 64 * 1024));
         return props;
     }
