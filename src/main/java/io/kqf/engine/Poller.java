@@ -192,7 +192,7 @@ final class Poller implements Runnable, AutoCloseable {
             if (assigned.get(lane.tp) != lane) {
                 continue;
             }
-            long position = consumer.position(lane.tp);
+            long position = retryWakeup(() -> consumer.position(lane.tp));
             synchronized (lane.queue) {
                 lane.noteFetchPosition(position);
                 lane.queue.changed();
