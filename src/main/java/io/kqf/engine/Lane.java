@@ -54,7 +54,9 @@ final class Lane {
         leased.clear();
         acked.clear();
         low = committed;
-        end = Math.max(endOffset, committed);
+        // Keep what our own puts already noted: the end offset read at assignment may predate them
+        // (a put acknowledged meanwhile would otherwise be invisible to the next get). Ends only grow.
+        end = Math.max(end, Math.max(endOffset, committed));
         recoveredAcks.ranges().forEach((start, stop) -> acked.addRange(Math.max(start, committed), stop));
         low = acked.advance(low);
         fetchedTo = committed;
