@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
@@ -137,20 +136,11 @@ final class MetaStore implements AutoCloseable {
     /** Writes (or with null, deletes) a queue's attributes; returns once Kafka has them (acks=all). */
     void write(String queue, QueueMeta meta) {
         byte[] key = names.topic(queue, 0).getBytes(StandardCharsets.UTF_8);
-        try {
-            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key, meta == null ? null : meta.encode());
-            record.headers().add(WRITER_HEADER, nodeId.getBytes(StandardCharsets.UTF_8));
-            RecordMetadata written = producer.send(record).get(30, TimeUnit.SECONDS);
-            byQueue.merge(queue, new Versioned(meta, written.offset()),
-                    (old, fresh) -> old.offset() > fresh.offset() ? old : fresh);
-        } catch (ExecutionException e) {
-            throw EngineException.unavailable("cannot write queue attributes: " + e.getCause().getMessage());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw EngineException.unavailable("Kafka did not acknowledge queue attributes within 30 s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw EngineException.unavailable("interrupted");
-        }
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key, meta == null ? null : meta.encode());
+        record.headers().add(WRITER_HEADER, nodeId.getBytes(StandardCharsets.UTF_8));
+        RecordMetadata written = Acknowledged.await(producer.send(record), "queue attributes");
+        byQueue.merge(queue, new Versioned(meta, written.offset()),
+                (old, fresh) -> old.offset() > fresh.offset() ? old : fresh);
     }
 
     @Override

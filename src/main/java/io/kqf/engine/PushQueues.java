@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -131,16 +130,7 @@ public final class PushQueues {
     private RecordMetadata send(TopicPartition tp, byte[] item, int ttlSeconds) {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(tp.topic(), tp.partition(), null, item);
         record.headers().add(TTL_HEADER, String.valueOf(ttlSeconds).getBytes(StandardCharsets.US_ASCII));
-        try {
-            return producer.send(record).get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw EngineException.unavailable("Kafka did not store the item: " + e.getCause().getMessage());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw EngineException.unavailable("Kafka did not acknowledge the item within 30 s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw EngineException.unavailable("interrupted");
-        }
+        return Acknowledged.await(producer.send(record), "the item");
     }
 
     /** Moves the floor past expired items at the head (the original reclaims them on pub). */
