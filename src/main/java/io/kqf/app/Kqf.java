@@ -1,5 +1,6 @@
 package io.kqf.app;
 
+import java.time.Clock;
 import java.util.List;
 
 import io.kqf.config.Settings;
@@ -19,6 +20,8 @@ public final class Kqf implements AutoCloseable {
     public static final String VERSION = "0.1.0";
     /** Room for HTTP framing around the largest item. */
     private static final int BODY_SLACK = 64 * 1024;
+    /** hustmq's priorities 0..2: every queue may have three lanes. */
+    private static final int HUSTMQ_PRIORITIES = 3;
 
     private final EmbeddedKafka embedded;
     private final EngineRuntime runtime;
@@ -31,6 +34,11 @@ public final class Kqf implements AutoCloseable {
     }
 
     public static Kqf start(Settings settings) {
+        return start(settings, Clock.systemUTC());
+    }
+
+    /** @param clock the engine's time (lease deadlines, TTLs, creation times); tests pass one they drive */
+    public static Kqf start(Settings settings, Clock clock) {
         long started = System.nanoTime();
         EmbeddedKafka embedded = null;
         if (settings.embeddedKafka()) {
@@ -44,14 +52,14 @@ public final class Kqf implements AutoCloseable {
             EngineRuntime runtime = EngineRuntime.start(clients, new EngineOptions(settings.topicPrefix(),
                     settings.nodeId(), settings.groupId(), replication, settings.maxItemBytes(), settings.minute(),
                     settings.defaultTimeoutMinutes(), settings.laneBufferRecords(), settings.fetchWait(),
-                    new EngineOptions.WaitLimits(settings.longPollingTimeout(), settings.subscribeTimeout(),
+                    settings.commitInterval(), HUSTMQ_PRIORITIES, new EngineOptions.WaitLimits(settings.longPollingTimeout(), settings.subscribeTimeout(),
                             settings.maxTimerCount(), settings.maxQueueSize(), settings.doGetCacheSize(),
-                            settings.doPostCacheSize(), settings.doGetTimeout(), settings.doPostTimeout())));
+                            settings.doPostCacheSize(), settings.doGetTimeout(), settings.doPostTimeout())), clock);
             BasicAuth auth = settings.basicAuthFile() == null ? null
                     : BasicAuth.fromFile(settings.basicAuthFile(), settings.authFilter(), settings.authRealm());
             HustmqRoutes hustmq = new HustmqRoutes(runtime, VERSION, settings.maxDoTaskBodySize());
             HttpServer http = HttpServer.start(settings.httpHost(), settings.httpPort(),
-                    settings.maxItemBytes() + BODY_SLACK, auth, List.of(hustmq::register));
+                    settings.maxItemBytes() + BODY_SLACK, auth, List.of(hustmq));
             log.info("kqf {} serving HTTP on port {} (Kafka {}, auth {}), started in {} ms", VERSION, http.port(),
                     settings.bootstrapServers(), auth == null ? "off" : "on", (System.nanoTime() - started) / 1_000_000);
             return new Kqf(embedded, runtime, http);

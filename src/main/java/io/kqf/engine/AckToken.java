@@ -1,34 +1,25 @@
 package io.kqf.engine;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 /**
- * Names one delivered record of a queue: {@code <priority>:<partition>:<offset>}, e.g. {@code 2:0:17}.
- * Fits hustmq's token charset [0-9A-Za-z_:.] and 64 characters; offsets are never reused, so a
- * token stays unambiguous for the queue's whole life.
+ * Names one delivery of a record: its lane, partition and offset, and which delivery attempt it
+ * was. Offsets are never reused, so the first three name the record for the queue's whole life;
+ * the attempt tells a stale token (an earlier delivery of a redelivered record) from the current
+ * one. Each front end spells tokens its own way.
+ *
+ * @param attempt 1 for the first delivery, or {@link #ANY_ATTEMPT}: whichever delivery is current
+ *                (hustmq lets the first holder ack a redelivered item with its old token)
  */
-public record AckToken(int priority, int partition, long offset) {
-    private static final Pattern FORMAT = Pattern.compile("([0-2]):(0|[1-9][0-9]{0,8}):(0|[1-9][0-9]{0,18})");
+public record AckToken(int priority, int partition, long offset, int attempt) {
+    public static final int ANY_ATTEMPT = 0;
 
-    @Override
-    public String toString() {
-        return priority + ":" + partition + ":" + offset;
+    public AckToken {
+        if (priority < 0 || partition < 0 || offset < 0 || attempt < 0) {
+            throw new IllegalArgumentException("negative part in ack token");
+        }
     }
 
-    /** Parses a token; BAD_REQUEST if it is not of the hustmq charset, NOT_OUTSTANDING if it is not one of ours. */
-    public static AckToken parse(String text) {
-        if (text == null || text.isEmpty() || text.length() > 64 || !text.matches("[0-9A-Za-z_:.]+")) {
-            throw EngineException.badRequest("token must be 1-64 characters of [0-9A-Za-z_:.]");
-        }
-        Matcher m = FORMAT.matcher(text);
-        if (!m.matches()) {
-            throw new EngineException(EngineException.Reason.NOT_OUTSTANDING, "token " + text + " was never issued");
-        }
-        try {
-            return new AckToken(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Long.parseLong(m.group(3)));
-        } catch (NumberFormatException e) {
-            throw new EngineException(EngineException.Reason.NOT_OUTSTANDING, "token " + text + " was never issued");
-        }
+    /** True when this token may settle {@code lease}: the same record, and its current attempt unless any will do. */
+    boolean names(Lease lease) {
+        return attempt == ANY_ATTEMPT || attempt == lease.attempt();
     }
 }

@@ -1,9 +1,15 @@
 package io.kqf.engine;
 
 /**
- * An item handed out by a get.
+ * A record handed out by a get.
  *
- * @param token the ack token when the delivery was not auto-acknowledged, else null
+ * @param token    names this delivery for ack, renew and release; null when it was auto-acknowledged
+ * @param attempt  how many times the record has been delivered, this time included
+ * @param deadline epoch ms the lease ends at (0 when auto-acknowledged)
  */
-public record Delivery(byte[] body, AckToken token, int deliveryCount) {
+public record Delivery(String queue, int priority, int partition, Message message, AckToken token, int attempt,
+                       long deadline) {
+    public byte[] body() {
+        return message.body();
+    }
 }

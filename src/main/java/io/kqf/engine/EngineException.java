@@ -19,6 +19,12 @@ public final class EngineException extends RuntimeException {
         FULL,
         /** An ack names no outstanding delivery of this queue (already acked, never issued). */
         NOT_OUTSTANDING,
+        /** An ack, renew or release names an earlier delivery attempt of a record delivered again since. */
+        STALE,
+        /** The item existed but its time to live has passed. */
+        EXPIRED,
+        /** An RPC task token names no outstanding task (never issued, answered, or its caller left). */
+        UNKNOWN_TASK,
         /** The name cannot become a queue now: Kafka refuses its topic (e.g. 'a.b' collides with 'a_b'). */
         CONFLICT,
         /** The item is larger than item.max.bytes. */

@@ -2,7 +2,6 @@ package io.kqf.engine;
 
 import java.time.Clock;
 import java.time.Duration;
-
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -10,15 +9,15 @@ import java.util.concurrent.ScheduledExecutorService;
 
 import io.kqf.kafka.KafkaClients;
 import io.kqf.kafka.RecordReader;
+import io.kqf.kafka.RecordWriter;
 import io.kqf.kafka.TopicAdmin;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts and stops one node's engine: internal topics, attributes, lease journal, the poller and
- * its group membership. Start-up order matters: attributes are read to their end before the
- * poller subscribes, so every lane exists before its partition is assigned.
+ * Builds, starts and stops one node's engine. Objects are built bottom-up, each from the ones it
+ * uses, so nothing is attached afterwards. Start-up order matters: attributes are read to their
+ * end before the poller subscribes, so every lane exists before its partition is assigned.
  */
 public final class EngineRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EngineRuntime.class);
@@ -26,7 +25,7 @@ public final class EngineRuntime implements AutoCloseable {
     /** RPC messages matter for do_get_timeout at most (minutes): keep an hour. */
     private static final Map<String, String> TRANSIENT_TOPIC_CONFIG = Map.of("retention.ms", String.valueOf(3600 * 1000));
 
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final RecordWriter writer;
     private final TopicAdmin admin;
     private final MetaStore metaStore;
     private final Poller poller;
@@ -35,12 +34,12 @@ public final class EngineRuntime implements AutoCloseable {
     private final LongPolls longPolls;
     private final TaskExchange tasks;
     private final RecordReader reader;
-    private final ScheduledExecutorService timer;
+    private final ScheduledExecutorService waitTimer;
 
-    private EngineRuntime(KafkaProducer<byte[], byte[]> producer, TopicAdmin admin, MetaStore metaStore, Poller poller,
+    private EngineRuntime(RecordWriter writer, TopicAdmin admin, MetaStore metaStore, Poller poller,
                           QueueEngine engine, PushQueues push, LongPolls longPolls, TaskExchange tasks,
-                          RecordReader reader, ScheduledExecutorService timer) {
-        this.producer = producer;
+                          RecordReader reader, ScheduledExecutorService waitTimer) {
+        this.writer = writer;
         this.admin = admin;
         this.metaStore = metaStore;
         this.poller = poller;
@@ -49,35 +48,34 @@ public final class EngineRuntime implements AutoCloseable {
         this.longPolls = longPolls;
         this.tasks = tasks;
         this.reader = reader;
-        this.timer = timer;
+        this.waitTimer = waitTimer;
     }
 
-    public static EngineRuntime start(KafkaClients clients, EngineOptions options) {
-        Clock clock = Clock.systemUTC();
+    /** @param clock the time leases, TTLs and creation times are read from (tests drive it) */
+    public static EngineRuntime start(KafkaClients clients, EngineOptions options, Clock clock) {
         TopicAdmin admin = new TopicAdmin(clients.admin("kqf-admin-" + options.nodeId()), options.replicationFactor(),
                 options.maxItemBytes() + 64 * 1024);
         admin.ensureCompacted(EngineOptions.META_TOPIC);
         admin.ensureCompacted(EngineOptions.LEASES_TOPIC);
         admin.ensureData(TaskBus.TASKS_TOPIC, 1, TRANSIENT_TOPIC_CONFIG);
         admin.ensureData(TaskBus.REPLIES_TOPIC, 1, TRANSIENT_TOPIC_CONFIG);
-        KafkaProducer<byte[], byte[]> producer = clients.producer("kqf-" + options.nodeId());
+        RecordWriter writer = new RecordWriter(clients.producer("kqf-" + options.nodeId()));
         QueueNames names = new QueueNames(options.topicPrefix());
-        LeaseJournal journal = new LeaseJournal(clients, producer, EngineOptions.LEASES_TOPIC);
-        QueueRegistry[] registryRef = new QueueRegistry[1];
-        LeaseTimer timer = new LeaseTimer(lease -> registryRef[0].onLeaseExpired(lease));
-        MetaStore metaStore = new MetaStore(clients, producer, EngineOptions.META_TOPIC, names, options.nodeId(),
-                (queue, meta) -> registryRef[0].onRemoteChange(queue, meta));
-        QueueRegistry registry = new QueueRegistry(names, admin, metaStore, timer, clock,
+        ItemLimit itemLimit = new ItemLimit(options.maxItemBytes());
+        long waitNanos = options.fetchWait().toNanos();
+
+        QueueEvents events = new QueueEvents();
+        LeaseJournal journal = new LeaseJournal(clients, writer, EngineOptions.LEASES_TOPIC);
+        Leases leases = new Leases(journal, clock);
+        Ownership ownership = new Ownership();
+        MetaStore metaStore = new MetaStore(clients, writer, EngineOptions.META_TOPIC, names, options.nodeId());
+        Poller poller = new Poller(clients.groupConsumer(options.groupId(), options.nodeId(), 2000), journal,
+                options.laneBufferRecords(), options.commitLinger());
+        QueueRegistry registry = new QueueRegistry(names, admin, metaStore, poller, leases, events, clock,
                 options.defaultTimeoutMinutes(), options.minute().toMillis());
-        registryRef[0] = registry;
-        metaStore.start(Duration.ofSeconds(60));
-        Poller poller = new Poller(clients.groupConsumer(options.groupId(), options.nodeId(), 2000), registry, journal,
-                options.laneBufferRecords());
-        registry.attach(poller);
+        metaStore.start(Duration.ofSeconds(60), registry::onRemoteChange);
         registry.loadExisting(metaStore.snapshot());
-        poller.start();
-        QueueEngine engine = new QueueEngine(registry, poller, timer, journal, metaStore, producer, clock, options.fetchWait(),
-                options.maxItemBytes());
+        poller.start(registry);
 
         EngineOptions.WaitLimits waits = options.waits();
         ScheduledExecutorService waitTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -86,25 +84,26 @@ public final class EngineRuntime implements AutoCloseable {
             return thread;
         });
         RecordReader reader = new RecordReader(clients, RECORD_READERS);
-        PushQueues push = new PushQueues(engine, registry, producer, metaStore, reader, clock,
+        PushQueues push = new PushQueues(itemLimit, registry, writer.producer(), metaStore, reader, clock,
                 new WaitList<>("evsub", waits.maxTimerCount(), waits.maxQueueSize(), new PushQueues.EvsubOutcome.TimedOut(), waitTimer),
                 waits.subscribeTimeout());
-        LongPolls longPolls = new LongPolls(engine, registry,
+        Purger purger = new Purger(poller, leases, ownership, metaStore, waitNanos);
+        StatReader stats = new StatReader(registry, ownership, push, waitNanos);
+        QueueEngine engine = new QueueEngine(registry, poller, leases, ownership, metaStore, writer, events, purger, stats,
+                clock, options.fetchWait(), itemLimit, options.priorities());
+        LongPolls longPolls = new LongPolls(engine, registry, events,
                 new WaitList<>("evget", waits.maxTimerCount(), waits.maxQueueSize(), false, waitTimer),
                 new WaitList<>("get", waits.maxTimerCount(), waits.maxQueueSize(), Optional.empty(), waitTimer),
                 waits.longPollingTimeout());
-        registry.attach(longPolls::changed);
-        engine.observeGets(longPolls::onGet);
-        engine.attach(push);
         TaskExchange[] tasksRef = new TaskExchange[1];
-        TaskBus bus = new TaskBus(clients, producer, message -> tasksRef[0].onMessage(message));
+        TaskBus bus = new TaskBus(clients, writer.producer(), message -> tasksRef[0].onMessage(message));
         TaskExchange tasks = new TaskExchange(options.nodeId(), bus, waitTimer, waits.doGetCacheSize(),
                 waits.doPostCacheSize(), waits.doGetTimeout(), waits.doPostTimeout());
         tasksRef[0] = tasks;
         bus.start();
         log.info("queue engine started: node {}, group {}, {} queues", options.nodeId(), options.groupId(),
                 registry.existing().size());
-        return new EngineRuntime(producer, admin, metaStore, poller, engine, push, longPolls, tasks, reader, waitTimer);
+        return new EngineRuntime(writer, admin, metaStore, poller, engine, push, longPolls, tasks, reader, waitTimer);
     }
 
     public QueueEngine engine() {
@@ -128,11 +127,11 @@ public final class EngineRuntime implements AutoCloseable {
     public void close() {
         longPolls.close();
         tasks.close();
-        timer.shutdownNow();
+        waitTimer.shutdownNow();
         reader.close();
         poller.close();
         metaStore.close();
-        producer.close(Duration.ofSeconds(5));
+        writer.close();
         admin.close();
     }
 }

@@ -1,37 +1,46 @@
 package io.kqf.engine;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * One topic partition of a queue as the engine sees it. Invariant, for every offset o in
- * [low, end): o is exactly one of acked (in {@link #acked}), leased (in {@link #leased}) or ready
- * (in {@link #buffer} or not fetched yet). Everything below {@code low} is done; {@code low} is
- * the offset committed to Kafka. Guarded by the monitor of its {@link QueueState}.
+ * One topic partition of a queue as the engine sees it.
+ *
+ * <p>Invariant, for every offset o in [low, end): o is exactly one of acked (in {@link #acked}),
+ * leased (in {@link #leased}) or ready (buffered, or not fetched yet). Everything below
+ * {@code low} is done; {@code low} is the offset committed to Kafka. Only this class changes
+ * those sets, and every change keeps the invariant; {@link #checkInvariants()} verifies it.
+ *
+ * <p>Guarded by the monitor of its {@link QueueState}; the poller reads {@link #buffered()} without
+ * it (a stale size only delays a pause or resume by one loop).
  */
 final class Lane {
     final QueueState queue;
     final int priority;
     final TopicPartition tp;
 
-    boolean loaded;
+    private volatile boolean loaded;
     /** Lowest offset not acknowledged: the committed offset. */
-    long low;
+    private long low;
     /** Highest offset + 1 known to exist (from fetches, our own puts and the end offset at load). */
-    long end;
+    private long end;
     /** Next offset the poller will fetch. */
-    long fetchedTo;
-    final AckedRanges acked = new AckedRanges();
-    final Map<Long, Lease> leased = new HashMap<>();
-    final ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer = new ArrayDeque<>();
+    private long fetchedTo;
+    private final AckedRanges acked = new AckedRanges();
+    private final Map<Long, Lease> leased = new HashMap<>();
+    /** Records of leased offsets, kept for redelivery; a lease recovered from the journal has none until refetched. */
+    private final Map<Long, Message> leasedRecords = new HashMap<>();
+    private final ArrayDeque<Message> buffer = new ArrayDeque<>();
+    private volatile int buffered;
     /** Offsets with a lease-journal entry, tombstoned once the committed offset passes them. */
-    final TreeSet<Long> journaled = new TreeSet<>();
+    private final TreeSet<Long> journaled = new TreeSet<>();
 
     Lane(QueueState queue, int priority, TopicPartition tp) {
         this.queue = queue;
@@ -39,7 +48,28 @@ final class Lane {
         this.tp = tp;
     }
 
-    /** Items waiting for a get: neither acked nor leased. */
+    boolean loaded() {
+        return loaded;
+    }
+
+    long low() {
+        return low;
+    }
+
+    long end() {
+        return end;
+    }
+
+    /** Records fetched and waiting in memory (read by the poller without the monitor). */
+    int buffered() {
+        return buffered;
+    }
+
+    int leasedCount() {
+        return leased.size();
+    }
+
+    /** Items waiting for a delivery: neither acked nor leased. */
     long ready() {
         return loaded ? Math.max(0, end - low - acked.count() - leased.size()) : 0;
     }
@@ -50,46 +80,51 @@ final class Lane {
     }
 
     void load(long committed, AckedRanges recoveredAcks, long endOffset) {
-        buffer.clear();
-        leased.clear();
-        acked.clear();
+        clear();
         low = committed;
         // Keep what our own puts already noted: the end offset read at assignment may predate them
         // (a put acknowledged meanwhile would otherwise be invisible to the next get). Ends only grow.
         end = Math.max(end, Math.max(endOffset, committed));
         recoveredAcks.ranges().forEach((start, stop) -> acked.addRange(Math.max(start, committed), stop));
         low = acked.advance(low);
-        fetchedTo = committed;
+        fetchedTo = low;
         loaded = true;
     }
 
+    /** Forgets everything but the end: the partition went to another owner, who restores it. */
     void unload() {
         loaded = false;
+        clear();
+    }
+
+    private void clear() {
         buffer.clear();
+        buffered = 0;
         leased.clear();
+        leasedRecords.clear();
         acked.clear();
         journaled.clear();
     }
 
     /** Records fetched by the poller, in offset order. */
-    void offer(List<ConsumerRecord<byte[], byte[]>> records) {
+    void offer(List<Message> records) {
         if (!loaded) {
             return;
         }
-        for (ConsumerRecord<byte[], byte[]> record : records) {
+        for (Message record : records) {
             long offset = record.offset();
             if (offset < fetchedTo) {
                 continue;
             }
             fetchedTo = offset + 1;
             end = Math.max(end, offset + 1);
-            Lease lease = leased.get(offset);
-            if (lease != null) {
-                lease.attachBody(record.value());
+            if (leased.containsKey(offset)) {
+                leasedRecords.putIfAbsent(offset, record);
             } else if (offset >= low && !acked.contains(offset)) {
                 buffer.add(record);
             }
         }
+        buffered = buffer.size();
     }
 
     void noteProduced(long offset) {
@@ -101,8 +136,55 @@ final class Lane {
         end = Math.max(end, position);
     }
 
-    /** Marks an offset acknowledged and advances {@code low}. */
+    /**
+     * Takes the oldest fetched ready record, or null. The caller leases or acks it in the same
+     * critical section (until then the offset is counted ready but buffered nowhere).
+     */
+    Message takeReady() {
+        Message record = buffer.poll();
+        buffered = buffer.size();
+        return record;
+    }
+
+    /** Records {@code lease} of a record just taken ({@link #takeReady()}) or redelivered (replacing its lease). */
+    void lease(Lease lease, Message record) {
+        leased.put(lease.offset(), lease);
+        if (record != null) {
+            leasedRecords.put(lease.offset(), record);
+        }
+    }
+
+    Lease leaseAt(long offset) {
+        return leased.get(offset);
+    }
+
+    /** The record of a leased offset, null until the poller fetched it again (a lease recovered after a restart). */
+    Message leasedRecord(long offset) {
+        return leasedRecords.get(offset);
+    }
+
+    boolean isAcked(long offset) {
+        return offset < low || acked.contains(offset);
+    }
+
+    Collection<Lease> leases() {
+        return List.copyOf(leased.values());
+    }
+
+    /** Ends the lease of {@code offset} by acknowledging the record. */
+    void ackLeased(long offset) {
+        if (leased.remove(offset) == null) {
+            throw new IllegalStateException(tp + " offset " + offset + " is not leased");
+        }
+        leasedRecords.remove(offset);
+        ack(offset);
+    }
+
+    /** Acknowledges a record taken from the buffer, and advances {@code low}. */
     void ack(long offset) {
+        if (leased.containsKey(offset)) {
+            throw new IllegalStateException(tp + " offset " + offset + " is leased: ack it through its lease");
+        }
         acked.add(offset);
         low = acked.advance(low);
     }
@@ -111,6 +193,7 @@ final class Lane {
     void purgeTo(long endOffset) {
         end = Math.max(end, endOffset);
         buffer.clear();
+        buffered = 0;
         long from = low;
         for (long leasedOffset : new TreeSet<>(leased.keySet())) {
             acked.addRange(from, leasedOffset);
@@ -119,6 +202,62 @@ final class Lane {
         acked.addRange(from, end);
         low = acked.advance(low);
         fetchedTo = end;
+    }
+
+    /** The commit metadata: acked ranges above {@code low} that fit {@code maxChars}. */
+    String ackedMetadata(int maxChars) {
+        return acked.encode(maxChars);
+    }
+
+    /** Acked ranges that do not fit the commit metadata; the caller journals them and notes their starts. */
+    Map<Long, Long> ackedOverflow(int maxChars) {
+        return acked.overflow(maxChars);
+    }
+
+    void noteJournaled(long offset) {
+        journaled.add(offset);
+    }
+
+    /** Journal entries the committed offset has passed: they can be tombstoned. */
+    List<Long> journaledBelowLow() {
+        return new ArrayList<>(journaled.headSet(low));
+    }
+
+    void forgetJournaled(Collection<Long> offsets) {
+        journaled.removeAll(offsets);
+    }
+
+    /** Throws IllegalStateException naming the first broken rule; tests call it after every step. */
+    void checkInvariants() {
+        if (!loaded) {
+            require(buffer.isEmpty() && leased.isEmpty() && acked.isEmpty(), "an unloaded lane holds state");
+            return;
+        }
+        require(low <= fetchedTo && fetchedTo <= end, "low <= fetchedTo <= end");
+        require(acked.isEmpty() || acked.ranges().keySet().iterator().next() > low, "acked ranges start above low");
+        long previous = -1;
+        for (Message record : buffer) {
+            long offset = record.offset();
+            require(offset > previous, "buffer in offset order");
+            require(offset >= low && offset < fetchedTo, "buffered offset " + offset + " in [low, fetchedTo)");
+            require(!acked.contains(offset) && !leased.containsKey(offset), "buffered offset " + offset + " is only ready");
+            previous = offset;
+        }
+        for (Map.Entry<Long, Lease> entry : leased.entrySet()) {
+            long offset = entry.getKey();
+            require(entry.getValue().offset() == offset && entry.getValue().lane() == this, "lease filed under its offset");
+            require(offset >= low && offset < end, "leased offset " + offset + " in [low, end)");
+            require(!acked.contains(offset), "leased offset " + offset + " is not acked");
+        }
+        require(leased.keySet().containsAll(leasedRecords.keySet()), "records kept only for leased offsets");
+        require(buffered == buffer.size(), "buffered count");
+        require(end - low - acked.count() - leased.size() >= buffer.size(), "ready count covers the buffer");
+    }
+
+    private void require(boolean rule, String what) {
+        if (!rule) {
+            throw new IllegalStateException("lane invariant broken (" + what + "): " + this);
+        }
     }
 
     @Override

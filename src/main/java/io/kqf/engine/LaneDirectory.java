@@ -11,9 +11,9 @@ interface LaneDirectory {
 
     /**
      * Rebuilds a newly assigned lane from Kafka: committed offset, acked ranges (commit metadata
-     * and journal overflow), end offset and the journal's live leases (offset → {handedOutAt, deliveries}).
+     * and journal overflow), end offset and the journal's live leases by offset.
      */
-    void restore(Lane lane, long committed, AckedRanges acked, long end, Map<Long, long[]> leases);
+    void restore(Lane lane, long committed, AckedRanges acked, long end, Map<Long, LeaseJournal.Entry> leases);
 
     /** Forgets a lane's in-memory state (partition revoked or lost): its new owner restores it. */
     void release(Lane lane);

@@ -1,5 +1,6 @@
 package io.kqf.engine;
 
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -12,9 +13,9 @@ import com.github.benmanes.caffeine.cache.Scheduler;
 /**
  * Fires when a lease's deadline passes: a Caffeine cache with per-entry expiry and a scheduler, so
  * no thread polls deadlines. Expiry is best effort (Caffeine paces it, about a second late at
- * worst) and never early, which is the promise a lease makes. The lanes hold the authoritative
- * set of leases; this only times them. The listener runs on Caffeine's executor and must only
- * hand the lease back to its queue for redelivery.
+ * worst) and never early, which is the promise a lease makes; and it only wakes waiters, because
+ * a get decides due-ness itself from the deadline. The lanes hold the authoritative set of
+ * leases. The listener runs on Caffeine's executor.
  */
 final class LeaseTimer {
     private record Key(Lane lane, long offset) {
@@ -22,7 +23,8 @@ final class LeaseTimer {
 
     private final Cache<Key, Lease> timers;
 
-    LeaseTimer(Consumer<Lease> onExpired) {
+    /** @param clock the engine's clock: deadlines are epoch ms of it, Caffeine wants a duration from now */
+    LeaseTimer(Clock clock, Consumer<Lease> onDue) {
         this.timers = Caffeine.newBuilder()
                 .scheduler(Scheduler.systemScheduler())
                 .expireAfter(new Expiry<Key, Lease>() {
@@ -40,30 +42,24 @@ final class LeaseTimer {
                     public long expireAfterRead(Key key, Lease lease, long currentTime, long currentDuration) {
                         return currentDuration;
                     }
+
+                    private long remainingNanos(Lease lease) {
+                        return TimeUnit.MILLISECONDS.toNanos(Math.max(0, lease.deadline() - clock.millis()));
+                    }
                 })
                 .removalListener((Key key, Lease lease, RemovalCause cause) -> {
                     if (cause == RemovalCause.EXPIRED && lease != null) {
-                        onExpired.accept(lease);
+                        onDue.accept(lease);
                     }
                 })
                 .build();
     }
 
-    /** Deadlines are wall-clock (they survive restarts in the journal); Caffeine wants a duration. */
-    private static long remainingNanos(Lease lease) {
-        return TimeUnit.MILLISECONDS.toNanos(Math.max(0, lease.deadline - System.currentTimeMillis()));
-    }
-
     void start(Lease lease) {
-        timers.put(new Key(lease.lane, lease.offset), lease);
+        timers.put(new Key(lease.lane(), lease.offset()), lease);
     }
 
     void cancel(Lease lease) {
-        timers.asMap().remove(new Key(lease.lane, lease.offset), lease);
-    }
-
-    /** Runs pending expirations now (tests, shutdown). */
-    void cleanUp() {
-        timers.cleanUp();
+        timers.asMap().remove(new Key(lease.lane(), lease.offset()), lease);
     }
 }

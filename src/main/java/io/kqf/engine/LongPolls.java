@@ -31,7 +31,7 @@ public final class LongPolls implements AutoCloseable {
     private static final long SWEEP_INTERVAL_MILLIS = 5_000;
 
     /** What a parked get asked for. */
-    private record GetAsk(String worker, boolean autoAck) {
+    private record GetAsk(String consumer, DeliveryMode mode) {
     }
 
     private final QueueEngine engine;
@@ -45,13 +45,24 @@ public final class LongPolls implements AutoCloseable {
     private final Thread waker;
     private volatile boolean running = true;
 
-    LongPolls(QueueEngine engine, QueueRegistry registry, WaitList<Boolean> evgets, WaitList<Optional<Delivery>> gets,
-              Duration longPollingTimeout) {
+    LongPolls(QueueEngine engine, QueueRegistry registry, QueueEvents events, WaitList<Boolean> evgets,
+              WaitList<Optional<Delivery>> gets, Duration longPollingTimeout) {
         this.engine = engine;
         this.registry = registry;
         this.evgets = evgets;
         this.gets = gets;
         this.longPollingTimeout = longPollingTimeout;
+        events.listen(new QueueEvents.Listener() {
+            @Override
+            public void changed(String queue) {
+                LongPolls.this.changed(queue);
+            }
+
+            @Override
+            public void gotten(String queue) {
+                onGet(queue);
+            }
+        });
         this.waker = new Thread(this::wake, "kqf-waker");
         waker.setDaemon(true);
         waker.start();
@@ -65,24 +76,24 @@ public final class LongPolls implements AutoCloseable {
         return parked;
     }
 
-    /** A get that waits up to {@code wait} for an item (kqf extension {@code get?wait=N}); empty on timeout. */
-    public Parked<Optional<Delivery>> get(String queueName, String worker, boolean autoAck, Duration wait,
-                                          BooleanSupplier connected) {
+    /** A delivery that waits up to {@code wait} for a record; empty on timeout. */
+    public Parked<Optional<Delivery>> deliver(String queueName, String consumer, DeliveryMode mode, Duration wait,
+                                              BooleanSupplier connected) {
         QueueNames.validate(queueName);
-        Parked<Optional<Delivery>> parked = gets.park(queueName, wait, connected, new GetAsk(worker, autoAck));
+        Parked<Optional<Delivery>> parked = gets.park(queueName, wait, connected, new GetAsk(consumer, mode));
         changed(queueName);
         return parked;
     }
 
-    /** Signals hook: cheap, called under queue monitors and on the poller thread. */
-    void changed(String queueName) {
+    /** Cheap: called under queue monitors and on the poller thread. */
+    private void changed(String queueName) {
         if ((evgets.hasWaiters(queueName) || gets.hasWaiters(queueName)) && pending.add(queueName)) {
             signalled.add(queueName);
         }
     }
 
     /** Every get on a queue consumes one promise made to a released evget. */
-    void onGet(String queueName) {
+    private void onGet(String queueName) {
         ArrayDeque<Long> made = promises.get(queueName);
         if (made != null) {
             synchronized (made) {
@@ -125,7 +136,7 @@ public final class LongPolls implements AutoCloseable {
             GetAsk ask = (GetAsk) parked.request();
             CompletableFuture<Optional<Delivery>> delivery;
             try {
-                delivery = engine.tryGet(queue, ask.worker(), ask.autoAck());
+                delivery = engine.tryDeliver(queue, ask.consumer(), ask.mode());
             } catch (EngineException e) {
                 parked.fail(e);
                 continue;

@@ -12,9 +12,7 @@ import java.util.function.BiConsumer;
 import io.kqf.kafka.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
+import io.kqf.kafka.RecordWriter;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -37,30 +35,34 @@ final class MetaStore implements AutoCloseable {
     }
 
     private final KafkaClients clients;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private static final long WRITE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    private final RecordWriter writer;
     private final String topic;
     private final QueueNames names;
     private final String nodeId;
     /** Called (on the tail thread) with changes written by other nodes; null meta = deleted. */
-    private final BiConsumer<String, QueueMeta> onRemoteChange;
+    private volatile BiConsumer<String, QueueMeta> onRemoteChange;
     private final Map<String, Versioned> byQueue = new ConcurrentHashMap<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile boolean running = true;
     private KafkaConsumer<byte[], byte[]> consumer;
     private Thread tail;
 
-    MetaStore(KafkaClients clients, KafkaProducer<byte[], byte[]> producer, String topic, QueueNames names,
-              String nodeId, BiConsumer<String, QueueMeta> onRemoteChange) {
+    MetaStore(KafkaClients clients, RecordWriter writer, String topic, QueueNames names, String nodeId) {
         this.nodeId = nodeId;
         this.clients = clients;
-        this.producer = producer;
+        this.writer = writer;
         this.topic = topic;
         this.names = names;
-        this.onRemoteChange = onRemoteChange;
     }
 
-    /** Starts the tail and returns once everything written before the start is in memory. */
-    void start(Duration timeout) {
+    /**
+     * Starts the tail and returns once everything written before the start is in memory; from
+     * then on {@code onRemoteChange} hears of every other node's change.
+     */
+    void start(Duration timeout, BiConsumer<String, QueueMeta> onRemoteChange) {
+        this.onRemoteChange = onRemoteChange;
         consumer = clients.readerConsumer("kqf-meta");
         TopicPartition tp = new TopicPartition(topic, 0);
         consumer.assign(List.of(tp));
@@ -136,9 +138,8 @@ final class MetaStore implements AutoCloseable {
     /** Writes (or with null, deletes) a queue's attributes; returns once Kafka has them (acks=all). */
     void write(String queue, QueueMeta meta) {
         byte[] key = names.topic(queue, 0).getBytes(StandardCharsets.UTF_8);
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key, meta == null ? null : meta.encode());
-        record.headers().add(WRITER_HEADER, nodeId.getBytes(StandardCharsets.UTF_8));
-        RecordMetadata written = Acknowledged.await(producer.send(record), "queue attributes");
+        RecordWriter.Written written = Failures.await(writer.send(topic, key, meta == null ? null : meta.encode(),
+                Map.of(WRITER_HEADER, nodeId.getBytes(StandardCharsets.UTF_8))), WRITE_TIMEOUT_NANOS, "writing queue attributes");
         byQueue.merge(queue, new Versioned(meta, written.offset()),
                 (old, fresh) -> old.offset() > fresh.offset() ? old : fresh);
     }

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -39,9 +40,10 @@ final class Poller implements Runnable, AutoCloseable {
     /** Commit metadata must stay under the broker's offset.metadata.max.bytes (4096 by default). */
     static final int MAX_METADATA_CHARS = 4000;
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
+    private static final long OVERFLOW_WRITE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final LaneDirectory directory;
+    private volatile LaneDirectory directory;
     private final LeaseJournal journal;
     private final int bufferLimit;
     private final AtomicReference<Set<String>> wantedTopics = new AtomicReference<>(Set.of());
@@ -52,8 +54,12 @@ final class Poller implements Runnable, AutoCloseable {
     /** Lanes a get is waiting on: their fetch position is refreshed every loop. */
     private final Set<Lane> watched = ConcurrentHashMap.newKeySet();
     private final Map<TopicPartition, Lane> assigned = new HashMap<>();
-    private final Set<Lane> paused = new HashSet<>();
+    /** Written by the poller only; read by request threads that drained a lane (so concurrent). */
+    private final Set<Lane> paused = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean polling = new AtomicBoolean();
+    private final long lingerNanos;
+    /** When the oldest ack not yet taken by a commit arrived (System.nanoTime), 0 when none waits. */
+    private final java.util.concurrent.atomic.AtomicLong firstAckNanos = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running = true;
     private volatile Thread thread;
 
@@ -61,14 +67,25 @@ final class Poller implements Runnable, AutoCloseable {
     private record CommitWaiter(Lane lane, CompletableFuture<Void> done) {
     }
 
-    Poller(KafkaConsumer<byte[], byte[]> consumer, LaneDirectory directory, LeaseJournal journal, int bufferLimit) {
-        this.consumer = consumer;
-        this.directory = directory;
-        this.journal = journal;
-        this.bufferLimit = bufferLimit;
+    /** What a {@link #submit submitted} command may do with the consumer. */
+    interface Partitions {
+        long endOffset(TopicPartition tp);
+
+        /** Moves the fetch position if this node owns the partition. */
+        void seekIfAssigned(TopicPartition tp, long offset);
     }
 
-    void start() {
+    /** @param commitLinger how long acks are gathered before a commit (0: commit as soon as the loop can) */
+    Poller(KafkaConsumer<byte[], byte[]> consumer, LeaseJournal journal, int bufferLimit, Duration commitLinger) {
+        this.consumer = consumer;
+        this.journal = journal;
+        this.bufferLimit = bufferLimit;
+        this.lingerNanos = commitLinger.toNanos();
+    }
+
+    /** Starts polling for the lanes {@code lanes} knows; no consumer call happens before. */
+    void start(LaneDirectory lanes) {
+        this.directory = lanes;
         thread = new Thread(this, "kqf-poller");
         thread.setDaemon(true);
         thread.start();
@@ -86,18 +103,40 @@ final class Poller implements Runnable, AutoCloseable {
         CompletableFuture<Void> done = new CompletableFuture<>();
         dirty.add(lane);
         commitWaiters.add(new CommitWaiter(lane, done));
-        nudge();
+        // With a linger only the first ack of a round wakes the poller; it waits out the rest.
+        if (firstAckNanos.compareAndSet(0, System.nanoTime()) || lingerNanos == 0) {
+            nudge();
+        }
         return done;
     }
 
+    /** Nanoseconds until the gathered acks are due for a commit; 0 when due now or none waits. */
+    private long lingerLeft() {
+        long first = firstAckNanos.get();
+        return first == 0 ? 0 : Math.max(0, first + lingerNanos - System.nanoTime());
+    }
+
     /** Runs {@code command} on the poller thread (it may use the consumer); it must be safe to run again. */
-    <T> CompletableFuture<T> submit(java.util.function.Function<KafkaConsumer<byte[], byte[]>, T> command) {
+    <T> CompletableFuture<T> submit(java.util.function.Function<Partitions, T> command) {
         CompletableFuture<T> done = new CompletableFuture<>();
+        Partitions partitions = new Partitions() {
+            @Override
+            public long endOffset(TopicPartition tp) {
+                return consumer.endOffsets(List.of(tp)).get(tp);
+            }
+
+            @Override
+            public void seekIfAssigned(TopicPartition tp, long offset) {
+                if (consumer.assignment().contains(tp)) {
+                    consumer.seek(tp, offset);
+                }
+            }
+        };
         commands.add(() -> {
             try {
                 // A nudge from another thread interrupts blocking consumer calls; commands only
                 // read before they change anything, so run them again.
-                done.complete(retryWakeup(() -> command.apply(consumer)));
+                done.complete(retryWakeup(() -> command.apply(partitions)));
             } catch (RuntimeException e) {
                 done.completeExceptionally(e);
             }
@@ -150,16 +189,20 @@ final class Poller implements Runnable, AutoCloseable {
         while ((command = commands.poll()) != null) {
             command.run();
         }
-        commitDirty();
+        long linger = lingerLeft();
+        if (linger == 0) {
+            commitDirty();
+        }
         if (consumer.subscription().isEmpty()) {
             LockSupport.parkNanos(IDLE_POLL.toNanos());
             return;
         }
-        boolean busy = !commands.isEmpty() || !dirty.isEmpty() || subscriptionChanged.get();
+        boolean busy = !commands.isEmpty() || (linger == 0 && !dirty.isEmpty()) || subscriptionChanged.get();
+        Duration wait = busy ? Duration.ZERO : linger > 0 ? Duration.ofNanos(Math.min(linger, IDLE_POLL.toNanos())) : IDLE_POLL;
         ConsumerRecords<byte[], byte[]> records;
         polling.set(true);
         try {
-            records = consumer.poll(busy ? Duration.ZERO : IDLE_POLL);
+            records = consumer.poll(wait);
         } finally {
             polling.set(false);
         }
@@ -174,16 +217,32 @@ final class Poller implements Runnable, AutoCloseable {
             if (lane == null) {
                 continue;
             }
-            List<ConsumerRecord<byte[], byte[]>> batch = records.records(tp);
+            List<Message> batch = messages(records.records(tp));
             synchronized (lane.queue) {
                 lane.offer(batch);
                 lane.queue.changed();
             }
-            if (lane.buffer.size() >= bufferLimit) {
+            if (lane.buffered() >= bufferLimit) {
                 paused.add(lane);
                 consumer.pause(List.of(tp));
             }
         }
+    }
+
+    private static List<Message> messages(List<ConsumerRecord<byte[], byte[]>> records) {
+        List<Message> messages = new ArrayList<>(records.size());
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            List<Message.Header> headers = List.of();
+            Header[] raw = record.headers().toArray();
+            if (raw.length > 0) {
+                headers = new ArrayList<>(raw.length);
+                for (Header header : raw) {
+                    headers.add(new Message.Header(header.key(), header.value()));
+                }
+            }
+            messages.add(new Message(record.offset(), record.timestamp(), record.key(), record.value(), headers));
+        }
+        return messages;
     }
 
     private void refreshWatched() {
@@ -206,10 +265,7 @@ final class Poller implements Runnable, AutoCloseable {
         }
         List<TopicPartition> resume = new ArrayList<>();
         paused.removeIf(lane -> {
-            boolean drained;
-            synchronized (lane.queue) {
-                drained = lane.buffer.size() <= bufferLimit / 2;
-            }
+            boolean drained = lane.buffered() <= bufferLimit / 2;
             if (drained && assigned.get(lane.tp) == lane) {
                 resume.add(lane.tp);
             }
@@ -220,12 +276,15 @@ final class Poller implements Runnable, AutoCloseable {
         }
     }
 
-    /** A lane whose buffer a get drained asks to be fetched again. */
-    boolean isPaused(Lane lane) {
-        return paused.contains(lane);
+    /** A get took a record from the lane: if the lane is paused and half empty, resume it now. */
+    void drained(Lane lane) {
+        if (paused.contains(lane) && lane.buffered() <= bufferLimit / 2) {
+            nudge();
+        }
     }
 
     private void commitDirty() {
+        firstAckNanos.set(0);
         if (dirty.isEmpty() && commitWaiters.isEmpty()) {
             return;
         }
@@ -242,22 +301,27 @@ final class Poller implements Runnable, AutoCloseable {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         Map<Lane, List<Long>> forgettable = new HashMap<>();
         List<CompletableFuture<Void>> overflowWrites = new ArrayList<>();
+        List<long[]> overflowRanges = new ArrayList<>();
         for (Lane lane : lanes) {
             if (assigned.get(lane.tp) != lane) {
                 continue;
             }
             synchronized (lane.queue) {
-                offsets.put(lane.tp, new OffsetAndMetadata(lane.low, lane.acked.encode(MAX_METADATA_CHARS)));
-                lane.acked.overflow(MAX_METADATA_CHARS).forEach((start, end) -> {
-                    overflowWrites.add(journal.recordAckedRange(lane.tp, start, end));
-                    lane.journaled.add(start);
+                offsets.put(lane.tp, new OffsetAndMetadata(lane.low(), lane.ackedMetadata(MAX_METADATA_CHARS)));
+                lane.ackedOverflow(MAX_METADATA_CHARS).forEach((start, end) -> {
+                    overflowRanges.add(new long[] {start, end});
+                    lane.noteJournaled(start);
                 });
-                List<Long> below = new ArrayList<>(lane.journaled.headSet(lane.low));
-                forgettable.put(lane, below);
+                forgettable.put(lane, lane.journaledBelowLow());
             }
+            for (long[] range : overflowRanges) {
+                overflowWrites.add(journal.recordAckedRange(lane.tp, range[0], range[1]));
+            }
+            overflowRanges.clear();
         }
         try {
-            CompletableFuture.allOf(overflowWrites.toArray(CompletableFuture[]::new)).join();
+            Failures.await(CompletableFuture.allOf(overflowWrites.toArray(CompletableFuture[]::new)),
+                    OVERFLOW_WRITE_NANOS, "journaling acked ranges");
             if (!offsets.isEmpty()) {
                 commitSyncThroughWakeups(offsets);
             }
@@ -275,7 +339,7 @@ final class Poller implements Runnable, AutoCloseable {
                 return;
             }
             synchronized (lane.queue) {
-                below.forEach(lane.journaled::remove);
+                lane.forgetJournaled(below);
             }
             journal.forget(lane.tp, below);
         });
@@ -337,7 +401,7 @@ final class Poller implements Runnable, AutoCloseable {
                 long low = Math.max(c == null ? 0 : c.offset(), begin.getOrDefault(tp, 0L));
                 AckedRanges acked = AckedRanges.decode(c == null ? null : c.metadata());
                 LeaseJournal.Recovered fromJournal = recovered.get(tp);
-                Map<Long, long[]> leases = Map.of();
+                Map<Long, LeaseJournal.Entry> leases = Map.of();
                 if (fromJournal != null) {
                     fromJournal.acked().ranges().forEach(acked::addRange);
                     leases = fromJournal.leases();

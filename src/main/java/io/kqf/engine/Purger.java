@@ -3,44 +3,44 @@ package io.kqf.engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
- * hustmq purge: drops every ready item of one lane (leases stay outstanding) by moving the lane's
- * committed offset to its end; when no other lane holds a ready item the queue is deleted, which
- * also forgets its leases, lock, max, timeout and workers.
+ * Purge: drops every ready record of one lane (leases stay outstanding) by moving the lane's
+ * committed offset to its end; when no other lane holds a ready record the queue is deleted, which
+ * also forgets its leases, lock, max, timeout and workers. Every wait is bounded by {@code waitNanos}.
  */
 final class Purger {
-    private final QueueEngine engine;
+    private final Poller poller;
+    private final Leases leases;
+    private final Ownership ownership;
     private final MetaStore metaStore;
-    private final LeaseTimer timer;
+    private final long waitNanos;
 
-    Purger(QueueEngine engine, MetaStore metaStore, LeaseTimer timer) {
-        this.engine = engine;
+    Purger(Poller poller, Leases leases, Ownership ownership, MetaStore metaStore, long waitNanos) {
+        this.poller = poller;
+        this.leases = leases;
+        this.ownership = ownership;
         this.metaStore = metaStore;
-        this.timer = timer;
+        this.waitNanos = waitNanos;
     }
 
-    void purge(String queueName, int priority) {
-        if (priority < 0 || priority > 2) {
-            throw EngineException.badRequest("priori must be 0, 1 or 2");
-        }
-        QueueState queue = engine.requirePlain(queueName);
+    void purge(QueueState queue, int priority) {
+        long deadline = System.nanoTime() + waitNanos;
         synchronized (queue) {
-            QueueEngine.awaitLoaded(queue, System.nanoTime() + engine.fetchWaitNanos());
+            ownership.awaitServedHere(queue, queue.allLanes(), deadline);
         }
-        commitAll(moveToEnd(queue.lanesOf(priority), false));
+        commitAll(moveToEnd(queue.lanesOf(priority), false, deadline), deadline);
         boolean othersEmpty;
         synchronized (queue) {
             othersEmpty = (queue.readyTotal() - queue.ready(priority)) == 0;
         }
         if (othersEmpty) {
-            delete(queue);
+            delete(queue, deadline);
         } else if (priority == 0) {
             synchronized (queue.metaWriteLock) {
                 QueueMeta meta = queue.meta();
                 if (meta != null) {
-                    QueueMeta reset = meta.withBase0(queue.laneZeroEnd());
+                    QueueMeta reset = meta.withBase0(queue.endOf(0));
                     metaStore.write(queue.name, reset);
                     queue.meta(reset);
                 }
@@ -49,8 +49,8 @@ final class Purger {
     }
 
     /** Acks everything in every lane, then removes the attributes: a crash in between leaves an empty queue, never a ghost. */
-    private void delete(QueueState queue) {
-        commitAll(moveToEnd(queue.allLanes(), true));
+    private void delete(QueueState queue, long deadline) {
+        commitAll(moveToEnd(queue.allLanes(), true, deadline), deadline);
         synchronized (queue.metaWriteLock) {
             metaStore.write(queue.name, null);
             synchronized (queue) {
@@ -62,44 +62,33 @@ final class Purger {
     }
 
     /** On the poller thread: read each lane's end offset, ack up to it, seek the consumer past it. */
-    private List<Lane> moveToEnd(List<Lane> lanes, boolean includingLeases) {
+    private List<Lane> moveToEnd(List<Lane> lanes, boolean includingLeases, long deadline) {
         List<CompletableFuture<Void>> moves = new ArrayList<>();
         for (Lane lane : lanes) {
-            moves.add(engine.poller().submit(consumer -> {
-                long end = consumer.endOffsets(List.of(lane.tp)).get(lane.tp);
+            moves.add(poller.submit(consumer -> {
+                long end = consumer.endOffset(lane.tp);
                 synchronized (lane.queue) {
                     if (includingLeases) {
-                        lane.leased.values().forEach(timer::cancel);
-                        lane.leased.keySet().forEach(lane::ack);
-                        lane.queue.forgetLeasesOf(lane);
-                        lane.leased.clear();
+                        leases.ackAll(lane);
                     }
                     lane.purgeTo(end);
                 }
-                if (consumer.assignment().contains(lane.tp)) {
-                    consumer.seek(lane.tp, end);
-                }
+                consumer.seekIfAssigned(lane.tp, end);
                 return null;
             }));
         }
-        join(moves);
+        awaitAll(moves, deadline, "moving the queue's position to its end");
         return lanes;
     }
 
-    private void commitAll(List<Lane> lanes) {
+    private void commitAll(List<Lane> lanes, long deadline) {
         List<CompletableFuture<Void>> commits = new ArrayList<>();
-        lanes.forEach(lane -> commits.add(engine.poller().commit(lane)));
-        join(commits);
+        lanes.forEach(lane -> commits.add(poller.commit(lane)));
+        awaitAll(commits, deadline, "committing the purge");
     }
 
-    private static void join(List<CompletableFuture<Void>> futures) {
-        try {
-            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof EngineException engineException) {
-                throw engineException;
-            }
-            throw EngineException.unavailable("purge failed: " + e.getCause());
-        }
+    private static void awaitAll(List<CompletableFuture<Void>> futures, long deadline, String what) {
+        Failures.await(CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)),
+                Math.max(0, deadline - System.nanoTime()), what);
     }
 }

@@ -52,7 +52,7 @@ public final class PushQueues {
         }
     }
 
-    private final QueueEngine engine;
+    private final ItemLimit itemLimit;
     private final QueueRegistry registry;
     private final KafkaProducer<byte[], byte[]> producer;
     private final MetaStore metaStore;
@@ -67,9 +67,9 @@ public final class PushQueues {
             .expireAfterWrite(MAX_TTL_SECONDS, TimeUnit.SECONDS)
             .build();
 
-    PushQueues(QueueEngine engine, QueueRegistry registry, KafkaProducer<byte[], byte[]> producer, MetaStore metaStore, RecordReader reader,
+    PushQueues(ItemLimit itemLimit, QueueRegistry registry, KafkaProducer<byte[], byte[]> producer, MetaStore metaStore, RecordReader reader,
                Clock clock, WaitList<EvsubOutcome> evsubs, Duration subscribeTimeout) {
-        this.engine = engine;
+        this.itemLimit = itemLimit;
         this.registry = registry;
         this.producer = producer;
         this.metaStore = metaStore;
@@ -88,9 +88,9 @@ public final class PushQueues {
     public void pub(String queueName, byte[] item, Long index, int ttlSeconds) {
         QueueNames.validate(queueName);
         if (item == null || item.length == 0) {
-            throw EngineException.badRequest("item is missing (send it as the body or as item=)");
+            throw EngineException.badRequest("the message is empty");
         }
-        engine.checkSize(item);
+        itemLimit.check(item.length);
         if (ttlSeconds < 1 || ttlSeconds > MAX_TTL_SECONDS) {
             throw EngineException.badRequest("ttl must be 1.." + MAX_TTL_SECONDS + " seconds");
         }
@@ -156,7 +156,7 @@ public final class PushQueues {
         TopicPartition tp = new TopicPartition(registry.topicOf(queue, 0), 0);
         Optional<Item> item = item(tp, window.offsetOf(index));
         if (item.isEmpty() || item.get().expired(clock.millis())) {
-            throw new EngineException(EngineException.Reason.NO_SUCH_QUEUE, "item " + index + " has expired");
+            throw new EngineException(EngineException.Reason.EXPIRED, "item " + index + " has expired");
         }
         return item.get().body();
     }

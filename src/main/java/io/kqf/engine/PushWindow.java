@@ -6,7 +6,8 @@ package io.kqf.engine;
  * before the oldest item and {@code ci} the index of the newest, both modulo C = 11,000,000.
  */
 public record PushWindow(long si, long ci, long floor, long end, long base) {
-    static final long C = QueueEngine.POINTER_MODULUS;
+    /** hustmq pointer arithmetic is modulo 11,000,000. */
+    static final long C = 11_000_000L;
     /** An index more than this far "behind" counts as wrapped around. */
     private static final long HALF = 5_000_000L;
 

@@ -5,96 +5,107 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import io.kqf.kafka.RecordWriter;
 
 /**
- * The queue operations both HTTP APIs are built on: put, get (auto-ack or lease), ack, and the
- * attributes. Knows nothing of HTTP. Blocking is bounded: a get waits at most {@code fetchWait}
- * for the poller to fetch a record it knows exists; Kafka writes complete futures.
+ * The queue operations every front end is built on: put, deliver (auto-ack or lease), ack, renew,
+ * release, and the attributes. Knows nothing of HTTP or of either API's spelling.
+ *
+ * <p>Locking rule: decide under the queue's monitor, do Kafka I/O after releasing it. Blocking is
+ * bounded: a delivery waits at most {@code fetchWait} for the poller to fetch a record it knows
+ * exists or for this node to be given the partition; Kafka writes complete futures.
  */
 public final class QueueEngine {
-    /** hustmq pointer arithmetic is modulo 11,000,000. */
-    static final long POINTER_MODULUS = 11_000_000L;
     public static final int MAX_CAPACITY = 5_000_000;
+    public static final int MAX_TIMEOUT_MINUTES = 255;
 
     private final QueueRegistry registry;
     private final Poller poller;
-    private final LeaseTimer timer;
-    private final LeaseJournal journal;
+    private final Leases leases;
+    private final Ownership ownership;
     private final MetaStore metaStore;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final RecordWriter writer;
+    private final QueueEvents events;
+    private final Purger purger;
+    private final StatReader stats;
     private final Clock clock;
     private final long fetchWaitNanos;
-    private final int maxItemBytes;
-    private volatile java.util.function.Consumer<String> getObserver = queue -> { };
-    private volatile PushQueues push;
+    private final ItemLimit itemLimit;
+    private final int priorities;
 
-    QueueEngine(QueueRegistry registry, Poller poller, LeaseTimer timer, LeaseJournal journal, MetaStore metaStore,
-                KafkaProducer<byte[], byte[]> producer, Clock clock, Duration fetchWait, int maxItemBytes) {
-        this.maxItemBytes = maxItemBytes;
+    QueueEngine(QueueRegistry registry, Poller poller, Leases leases, Ownership ownership, MetaStore metaStore,
+                RecordWriter writer, QueueEvents events, Purger purger, StatReader stats, Clock clock,
+                Duration fetchWait, ItemLimit itemLimit, int priorities) {
         this.registry = registry;
         this.poller = poller;
-        this.timer = timer;
-        this.journal = journal;
+        this.leases = leases;
+        this.ownership = ownership;
         this.metaStore = metaStore;
-        this.producer = producer;
+        this.writer = writer;
+        this.events = events;
+        this.purger = purger;
+        this.stats = stats;
         this.clock = clock;
         this.fetchWaitNanos = fetchWait.toNanos();
+        this.itemLimit = itemLimit;
+        this.priorities = priorities;
     }
 
-    /** Appends an item to lane {@code priority}, creating the queue if needed; completes once Kafka acknowledged it. */
-    public CompletableFuture<Void> put(String queueName, int priority, byte[] item) {
+    /** Creates a queue with {@code partitions} per lane if it does not exist (an existing one keeps its own). */
+    public void create(String queueName, int partitions) {
         QueueNames.validate(queueName);
-        if (priority < 0 || priority > 2) {
-            throw EngineException.badRequest("priori must be 0, 1 or 2");
+        if (partitions < 1) {
+            throw EngineException.badRequest("a queue has at least one partition");
         }
-        if (item == null || item.length == 0) {
-            throw EngineException.badRequest("item is missing (send it as the body or as item=)");
+        registry.findOrCreate(queueName, QueueType.PLAIN, partitions);
+    }
+
+    /** Appends a record to lane {@code priority}, creating the queue if needed; completes once Kafka acknowledged it. */
+    public CompletableFuture<Void> put(String queueName, int priority, byte[] value) {
+        return put(queueName, priority, null, value, Map.of());
+    }
+
+    /**
+     * Appends a record with a key and headers. Lock and max are checked exactly: puts in flight
+     * count against max until Kafka answers.
+     */
+    public CompletableFuture<Void> put(String queueName, int priority, byte[] key, byte[] value,
+                                       Map<String, byte[]> headers) {
+        QueueNames.validate(queueName);
+        checkPriority(priority);
+        if (value == null || value.length == 0) {
+            throw EngineException.badRequest("the message is empty");
         }
-        checkSize(item);
+        itemLimit.check(value.length);
         QueueState queue = registry.findOrCreate(queueName, QueueType.PLAIN);
         registry.ensureLane(queue, priority);
         reserve(queue);
         String topic = registry.topicOf(queue, priority);
-        CompletableFuture<Void> stored = new CompletableFuture<>();
-        try {
-            producer.send(new ProducerRecord<>(topic, item), (metadata, error) -> {
-                synchronized (queue) {
-                    queue.inflightPuts--;
-                    if (error == null) {
-                        queue.lane(priority, metadata.partition(), topic).noteProduced(metadata.offset());
-                    }
-                    queue.changed();
-                }
-                if (error != null) {
-                    stored.completeExceptionally(EngineException.unavailable("Kafka did not store the item: " + error.getMessage()));
-                } else {
-                    stored.complete(null);
-                }
-            });
-        } catch (RuntimeException e) {
+        return writer.send(topic, key, value, headers).handle((written, error) -> {
             synchronized (queue) {
                 queue.inflightPuts--;
+                if (error == null) {
+                    queue.lane(priority, written.partition(), topic).noteProduced(written.offset());
+                }
+                queue.changed();
             }
-            throw EngineException.unavailable("Kafka did not accept the item: " + e.getMessage());
-        }
-        return stored;
+            if (error != null) {
+                throw EngineException.unavailable(Failures.messageOf(error));
+            }
+            return null;
+        });
     }
 
-    void checkSize(byte[] item) {
-        if (item.length > maxItemBytes) {
-            throw new EngineException(EngineException.Reason.TOO_LARGE,
-                    "item of " + item.length + " bytes is larger than item.max.bytes (" + maxItemBytes + ")");
+    void checkPriority(int priority) {
+        if (priority < 0 || priority >= priorities) {
+            throw EngineException.badRequest("priority must be 0.." + (priorities - 1));
         }
     }
 
-    /** Lock and max are checked exactly: puts in flight count against max until Kafka answers. */
     private void reserve(QueueState queue) {
         long deadline = System.nanoTime() + fetchWaitNanos;
         synchronized (queue) {
@@ -106,7 +117,7 @@ public final class QueueEngine {
                 throw new EngineException(EngineException.Reason.LOCKED, "queue " + queue.name + " is locked");
             }
             if (meta.max() > 0) {
-                awaitLoaded(queue, deadline);
+                ownership.awaitServedHere(queue, queue.allLanes(), deadline);
                 if (queue.readyTotal() + queue.inflightPuts >= meta.max()) {
                     throw new EngineException(EngineException.Reason.FULL,
                             "queue " + queue.name + " is full (max " + meta.max() + ")");
@@ -117,71 +128,71 @@ public final class QueueEngine {
     }
 
     /**
-     * Takes the next item: the oldest due redelivery, else the head of lane 2, 1, 0. Empty when
-     * nothing can be delivered now. With {@code autoAck} the future completes only once the ack is
-     * committed, so a delivered item is never delivered again; otherwise it carries a lease token.
+     * Takes the next record: the oldest due lease, else the head of the highest lane. Empty when
+     * nothing can be delivered now. Auto-acked: completes only once the ack is committed, so the
+     * record is never delivered again; leased: once the lease is journaled.
+     *
+     * @param consumer the client's name, remembered for {@link #workers}
      */
-    public CompletableFuture<Optional<Delivery>> get(String queueName, String worker, boolean autoAck) {
+    public CompletableFuture<Optional<Delivery>> deliver(String queueName, String consumer, DeliveryMode mode) {
         QueueState queue = requirePlain(queueName);
-        queue.sawWorker(worker, clock.millis() / 1000);
-        getObserver.accept(queueName);
-        CompletableFuture<Optional<Delivery>> delivery = deliver(queue, autoAck, true);
+        queue.sawWorker(consumer, clock.millis() / 1000);
+        events.gotten(queueName);
+        CompletableFuture<Optional<Delivery>> delivery = deliver(queue, mode, true);
         return delivery == null ? CompletableFuture.completedFuture(Optional.empty()) : delivery;
     }
 
-    /**
-     * A get that never blocks (for parked gets, run by the long-poll thread): null when nothing can
-     * be delivered right now.
-     */
-    CompletableFuture<Optional<Delivery>> tryGet(QueueState queue, String worker, boolean autoAck) {
-        queue.sawWorker(worker, clock.millis() / 1000);
-        return deliver(queue, autoAck, false);
+    /** A delivery that never blocks (for parked gets): null when nothing can be delivered right now. */
+    CompletableFuture<Optional<Delivery>> tryDeliver(QueueState queue, String consumer, DeliveryMode mode) {
+        queue.sawWorker(consumer, clock.millis() / 1000);
+        return deliver(queue, mode, false);
     }
 
-    /** Items a get could take now: ready ones plus due leases (what an evget may be released for). */
+    /** Records a delivery could take now: ready ones plus due leases (what an evget may be released for). */
     long deliverable(QueueState queue) {
         synchronized (queue) {
             return queue.meta() == null || queue.meta().type() != QueueType.PLAIN ? 0
-                    : queue.readyTotal() + queue.dueCount(clock.millis());
+                    : queue.readyTotal() + queue.leases().dueCount(clock.millis());
         }
     }
 
-    private CompletableFuture<Optional<Delivery>> deliver(QueueState queue, boolean autoAck, boolean block) {
-        long now = clock.millis();
+    private CompletableFuture<Optional<Delivery>> deliver(QueueState queue, DeliveryMode mode, boolean block) {
         long timeout = registry.timeoutMillis(queue);
+        Lane commit = null;
+        Lease lease = null;
+        Delivery delivery;
         synchronized (queue) {
             Taken taken = take(queue, block ? System.nanoTime() + fetchWaitNanos : 0);
             if (taken == null) {
                 return null;
             }
             Lane lane = taken.lane();
-            if (autoAck) {
-                Lease old = queue.removeLease(lane, taken.offset());
-                if (old != null) {
-                    timer.cancel(old);
+            int attempt = taken.due() == null ? 1 : taken.due().attempt() + 1;
+            if (mode.autoAck()) {
+                if (taken.due() != null) {
+                    leases.ack(taken.due());
+                } else {
+                    lane.ack(taken.record().offset());
                 }
-                lane.ack(taken.offset());
-                Delivery delivery = new Delivery(taken.body(), null, taken.deliveries());
-                return poller.commit(lane).thenApply(v -> Optional.of(delivery));
-            }
-            Lease lease;
-            if (taken.lease() != null) {
-                queue.removeLease(lane, taken.offset());
-                timer.cancel(taken.lease());
-                lease = taken.lease().redelivered(now, timeout);
+                commit = lane;
+                delivery = new Delivery(queue.name, lane.priority, lane.tp.partition(), taken.record(), null, attempt, 0);
             } else {
-                lease = new Lease(lane, taken.offset(), now, now + timeout, 1, taken.body());
+                long now = clock.millis();
+                boolean follows = mode.leaseFor() == null;
+                long deadline = now + (follows ? timeout : mode.leaseFor().toMillis());
+                lease = taken.due() != null ? leases.redeliver(taken.due(), mode.holder(), deadline, follows)
+                        : leases.handOut(lane, taken.record(), mode.holder(), deadline, follows);
+                delivery = new Delivery(queue.name, lane.priority, lane.tp.partition(), taken.record(), lease.token(),
+                        lease.attempt(), lease.deadline());
             }
-            queue.addLease(lease);
-            lane.journaled.add(lease.offset);
-            timer.start(lease);
-            Delivery delivery = new Delivery(taken.body(), lease.token(), lease.deliveries);
-            return journal.recordLease(lease).thenApply(v -> Optional.of(delivery));
         }
+        Delivery answer = delivery;
+        CompletableFuture<Void> durable = commit != null ? poller.commit(commit) : leases.journal(lease);
+        return durable.thenApply(v -> Optional.of(answer));
     }
 
-    /** What a get took: a ready record, or a due lease (then {@code lease} is set). */
-    private record Taken(Lane lane, long offset, byte[] body, int deliveries, Lease lease) {
+    /** What a delivery took: a ready record, or the record of a due lease (then {@code due} is set). */
+    private record Taken(Lane lane, Message record, Lease due) {
     }
 
     /** Under the queue's monitor. {@code deadline} 0: do not wait, null when a fetch is pending. */
@@ -191,91 +202,108 @@ public final class QueueEngine {
                 return null;
             }
             boolean mustWait = false;
-            Lease due = queue.firstDue(clock.millis());
+            Lease due = queue.leases().firstDue(clock.millis());
             if (due != null) {
-                if (due.body() != null) {
-                    return new Taken(due.lane, due.offset, due.body(), due.deliveries + 1, due);
+                Message record = due.lane().leasedRecord(due.offset());
+                if (record != null) {
+                    return new Taken(due.lane(), record, due);
                 }
                 // Recovered from the journal; the poller has not fetched its record again yet.
                 mustWait = true;
-                poller.watch(due.lane);
+                poller.watch(due.lane());
             }
-            for (int priority = 2; priority >= 0 && !mustWait; priority--) {
+            for (int priority : mustWait ? List.<Integer>of() : queue.prioritiesHighestFirst()) {
                 for (Lane lane : queue.lanesOf(priority)) {
-                    if (!lane.loaded) {
+                    if (!ownership.servedHere(lane)) {
                         mustWait = true;
                         continue;
                     }
-                    ConsumerRecord<byte[], byte[]> record = lane.buffer.poll();
+                    Message record = lane.takeReady();
                     if (record != null) {
-                        if (poller.isPaused(lane)) {
-                            poller.nudge();
-                        }
-                        return new Taken(lane, record.offset(), record.value(), 1, null);
+                        poller.drained(lane);
+                        return new Taken(lane, record, null);
                     }
                     if (lane.fetchPending()) {
                         mustWait = true;
                         poller.watch(lane);
                     }
                 }
+                if (mustWait) {
+                    // A higher lane's record is on its way: do not serve a lower lane before it.
+                    break;
+                }
             }
             if (!mustWait || deadline == 0) {
                 return null;
             }
-            waitUntil(queue, deadline, "records of queue " + queue.name + " were not fetched in time");
+            queue.awaitChange(deadline, "records of queue " + queue.name + " were not fetched in time");
         }
     }
 
-    /** Acknowledges a leased delivery; completes once the ack is committed. */
-    public CompletableFuture<Void> ack(String queueName, String tokenText) {
-        QueueNames.validate(queueName);
-        AckToken token = AckToken.parse(tokenText);
-        QueueState queue = registry.find(queueName);
-        if (queue == null || queue.meta().type() != QueueType.PLAIN) {
-            throw notOutstanding("queue " + queueName + " does not exist");
-        }
-        Lane lane = queue.existingLane(token.priority(), token.partition());
-        if (lane == null) {
-            throw notOutstanding("token " + tokenText + " was never issued");
-        }
-        synchronized (queue) {
-            long deadline = System.nanoTime() + fetchWaitNanos;
-            while (!lane.loaded) {
-                waitUntil(queue, deadline, "partition " + lane.tp + " is not loaded on this node");
-            }
-            Lease lease = queue.removeLease(lane, token.offset());
-            if (lease == null) {
-                throw notOutstanding("token " + tokenText + " is not outstanding (already acknowledged or never issued)");
-            }
-            timer.cancel(lease);
-            lane.ack(token.offset());
+    /**
+     * Acknowledges a leased delivery; completes once the ack is committed.
+     *
+     * @param holder who acks: {@link Lease#ANYONE} settles any holder's lease
+     */
+    public CompletableFuture<Void> ack(String queueName, AckToken token, String holder) {
+        Lane lane = leasedLane(queueName, token);
+        synchronized (lane.queue) {
+            ownership.awaitServedHere(lane.queue, List.of(lane), System.nanoTime() + fetchWaitNanos);
+            leases.ack(leases.outstanding(lane, token, holder));
         }
         return poller.commit(lane);
     }
 
-    private static EngineException notOutstanding(String message) {
-        return new EngineException(EngineException.Reason.NOT_OUTSTANDING, message);
+    /** Extends a lease to now + {@code duration}; completes with the new deadline once journaled. */
+    public CompletableFuture<Long> renew(String queueName, AckToken token, String holder, Duration duration) {
+        return retime(queueName, token, holder, duration);
     }
 
-    /** Sets the redelivery timeout; it applies to deliveries already outstanding too. */
+    /** Gives a lease back: due after {@code delay} (zero: the next delivery takes it at once). */
+    public CompletableFuture<Void> release(String queueName, AckToken token, String holder, Duration delay) {
+        return retime(queueName, token, holder, delay).thenApply(deadline -> null);
+    }
+
+    private CompletableFuture<Long> retime(String queueName, AckToken token, String holder, Duration fromNow) {
+        if (fromNow.isNegative()) {
+            throw EngineException.badRequest("a lease cannot end in the past");
+        }
+        Lane lane = leasedLane(queueName, token);
+        Lease retimed;
+        synchronized (lane.queue) {
+            ownership.awaitServedHere(lane.queue, List.of(lane), System.nanoTime() + fetchWaitNanos);
+            Lease lease = leases.outstanding(lane, token, holder);
+            retimed = leases.retime(lease, clock.millis() + fromNow.toMillis());
+            lane.queue.changed();
+        }
+        return leases.journal(retimed).thenApply(v -> retimed.deadline());
+    }
+
+    private Lane leasedLane(String queueName, AckToken token) {
+        QueueNames.validate(queueName);
+        QueueState queue = registry.find(queueName);
+        if (queue == null || queue.meta().type() != QueueType.PLAIN) {
+            throw new EngineException(EngineException.Reason.NOT_OUTSTANDING, "queue " + queueName + " does not exist");
+        }
+        Lane lane = queue.existingLane(token.priority(), token.partition());
+        if (lane == null) {
+            throw new EngineException(EngineException.Reason.NOT_OUTSTANDING, "no such delivery of queue " + queueName);
+        }
+        return lane;
+    }
+
+    /** Sets the queue's lease timeout; the leases that follow it (queue leases) are re-timed too. */
     public void setTimeout(String queueName, int minutes) {
-        if (minutes < 1 || minutes > 255) {
-            throw EngineException.badRequest("minute must be 1..255");
+        if (minutes < 1 || minutes > MAX_TIMEOUT_MINUTES) {
+            throw EngineException.badRequest("timeout must be 1.." + MAX_TIMEOUT_MINUTES + " minutes");
         }
         QueueState queue = requirePlain(queueName);
         updateMeta(queue, meta -> meta.withTimeout(minutes));
         long timeout = registry.timeoutMillis(queue);
-        List<Lease> retimed = new ArrayList<>();
         synchronized (queue) {
-            for (Lease lease : queue.leases()) {
-                queue.removeLease(lease.lane, lease.offset);
-                timer.cancel(lease);
-                Lease updated = lease.withDeadline(lease.handedOutAt + timeout);
-                queue.addLease(updated);
-                retimed.add(updated);
-            }
+            leases.followTimeout(queue, timeout);
+            queue.changed();
         }
-        retimed.forEach(timer::start);
     }
 
     public void lock(String queueName, boolean on) {
@@ -285,7 +313,7 @@ public final class QueueEngine {
 
     public void setMax(String queueName, long max) {
         if (max < 0 || max > MAX_CAPACITY) {
-            throw EngineException.badRequest("num must be 0.." + MAX_CAPACITY);
+            throw EngineException.badRequest("max must be 0.." + MAX_CAPACITY);
         }
         QueueState queue = requirePlain(queueName);
         updateMeta(queue, meta -> meta.withMax((int) max));
@@ -307,70 +335,40 @@ public final class QueueEngine {
         return registry.require(queueName, QueueType.PLAIN);
     }
 
-    /** Waits on the queue's monitor (held by the caller) until notified or the deadline, then throws. */
-    static void waitUntil(QueueState queue, long deadlineNanos, String failure) {
-        long remaining = deadlineNanos - System.nanoTime();
-        if (remaining <= 0) {
-            throw EngineException.unavailable(failure);
-        }
-        try {
-            TimeUnit.NANOSECONDS.timedWait(queue, remaining);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw EngineException.unavailable("interrupted");
-        }
+    /** Throws TOO_LARGE above the largest accepted item. */
+    void checkSize(byte[] item) {
+        itemLimit.check(item.length);
     }
 
-    static void awaitLoaded(QueueState queue, long deadlineNanos) {
-        while (!queue.allLoaded()) {
-            waitUntil(queue, deadlineNanos, "partitions of queue " + queue.name + " are not loaded on this node");
-        }
-    }
-
-    void attach(PushQueues value) {
-        this.push = value;
-    }
-
-    PushQueues push() {
-        return push;
-    }
-
-    /** Told of every get (the long polls count it against the releases they handed out). */
-    void observeGets(java.util.function.Consumer<String> observer) {
-        this.getObserver = observer;
-    }
-
-    long fetchWaitNanos() {
-        return fetchWaitNanos;
-    }
-
-    QueueRegistry registry() {
-        return registry;
-    }
-
-    Poller poller() {
-        return poller;
-    }
-
-    /** Drops the ready items of lane {@code priority}; deletes the queue when no other lane holds one. */
+    /** Drops the ready records of lane {@code priority}; deletes the queue when no other lane holds one. */
     public void purge(String queueName, int priority) {
-        new Purger(this, metaStore, timer).purge(queueName, priority);
+        checkPriority(priority);
+        purger.purge(requirePlain(queueName), priority);
     }
 
     public QueueStat stat(String queueName) {
-        return new StatReader(this, registry).stat(queueName);
+        return stats.stat(queueName);
     }
 
     public List<QueueStat> statAll() {
-        return new StatReader(this, registry).statAll();
+        return stats.statAll();
     }
 
-    /** Workers seen within 512 s, most recent first. */
+    /** Consumers seen within 512 s, most recent first. */
     public List<WorkerSeen> workers(String queueName) {
         QueueState queue = requirePlain(queueName);
         List<WorkerSeen> seen = new ArrayList<>();
         queue.workers().forEach((name, t) -> seen.add(new WorkerSeen(name, t)));
         seen.sort(Comparator.comparingLong(WorkerSeen::lastSeen).reversed());
         return seen;
+    }
+
+    /** Checks every queue's lanes and lease index (tests call it after each scenario). */
+    public void checkInvariants() {
+        for (QueueState queue : registry.all()) {
+            synchronized (queue) {
+                queue.checkInvariants();
+            }
+        }
     }
 }

@@ -9,7 +9,8 @@ import java.util.Map;
  *
  * @param created        creation time, Unix seconds
  * @param timeoutMinutes redelivery timeout of unacked deliveries
- * @param base0          lane-0 offset at creation or last lane-0 purge: hustmq's ci counts from here
+ * @param base0          lane-0 end offset at creation or at the last lane-0 purge: the queue's put
+ *                       counter starts there
  * @param pushBase       push queues: idx = offset + pushBase + 1
  * @param lastPub        push queues: time of the last pub (Unix seconds), 0 before
  * @param lanes          bit p set when the topic of priority lane p exists
@@ -41,7 +42,7 @@ public record QueueMeta(QueueType type, boolean locked, int max, int timeoutMinu
     /** A new push queue whose window starts empty at {@code endOffset} (so its first item gets index 1). */
     static QueueMeta push(int timeoutMinutes, long nowSeconds, long endOffset) {
         return new QueueMeta(QueueType.PUSH, false, 0, timeoutMinutes, nowSeconds, 0,
-                Math.floorMod(-endOffset, QueueEngine.POINTER_MODULUS), 0, 1, endOffset);
+                Math.floorMod(-endOffset, PushWindow.C), 0, 1, endOffset);
     }
 
     QueueMeta withWindow(long base, long floor) {
@@ -58,6 +59,17 @@ public record QueueMeta(QueueType type, boolean locked, int max, int timeoutMinu
 
     boolean hasLane(int priority) {
         return (lanes & (1 << priority)) != 0;
+    }
+
+    /** The priorities whose lane topic exists, ascending. */
+    java.util.List<Integer> priorities() {
+        java.util.List<Integer> all = new java.util.ArrayList<>();
+        for (int p = 0; p < Integer.SIZE - 1; p++) {
+            if (hasLane(p)) {
+                all.add(p);
+            }
+        }
+        return all;
     }
 
     /** Compact text form: {@code type=0;lock=0;max=0;timeout=5;created=...;base0=0;pushBase=0;lastPub=0;lanes=1}. */

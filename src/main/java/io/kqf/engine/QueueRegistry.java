@@ -33,56 +33,50 @@ final class QueueRegistry implements LaneDirectory {
     private final QueueNames names;
     private final TopicAdmin admin;
     private final MetaStore metaStore;
-    private final LeaseTimer timer;
     private final Clock clock;
     private final int defaultTimeoutMinutes;
     private final long minuteMillis;
     private final Map<String, QueueState> queues = new ConcurrentHashMap<>();
     private final Map<String, LaneTopic> byTopic = new ConcurrentHashMap<>();
     private final Map<String, Object> creationLocks = new ConcurrentHashMap<>();
-    private volatile Poller poller;
-    private volatile Signals signals = Signals.NONE;
+    private final Poller poller;
+    private final Leases leases;
+    private final Signals signals;
 
-    QueueRegistry(QueueNames names, TopicAdmin admin, MetaStore metaStore, LeaseTimer timer, Clock clock,
-                  int defaultTimeoutMinutes, long minuteMillis) {
+    QueueRegistry(QueueNames names, TopicAdmin admin, MetaStore metaStore, Poller poller, Leases leases,
+                  Signals signals, Clock clock, int defaultTimeoutMinutes, long minuteMillis) {
         this.names = names;
         this.admin = admin;
         this.metaStore = metaStore;
-        this.timer = timer;
+        this.poller = poller;
+        this.leases = leases;
+        this.signals = signals;
         this.clock = clock;
         this.defaultTimeoutMinutes = defaultTimeoutMinutes;
         this.minuteMillis = minuteMillis;
-    }
-
-    void attach(Poller value) {
-        this.poller = value;
-    }
-
-    void attach(Signals value) {
-        this.signals = value;
     }
 
     /** Builds the states of every queue in the attributes topic, with the lanes their topics have. */
     void loadExisting(Map<String, QueueMeta> all) {
         List<String> topics = new ArrayList<>();
         all.forEach((name, meta) -> {
-            for (int p = 0; p < 3; p++) {
-                if (meta.hasLane(p) && meta.type() == QueueType.PLAIN) {
+            for (int p : meta.priorities()) {
+                if (meta.type() == QueueType.PLAIN) {
                     topics.add(names.topic(name, p));
                 }
             }
         });
         Map<String, Integer> partitions = admin.partitionsOf(topics);
         all.forEach((name, meta) -> {
-            QueueState queue = new QueueState(name, meta, changed -> signals.changed(changed));
+            QueueState queue = new QueueState(name, meta, signals);
             queues.put(name, queue);
             if (meta.type() == QueueType.PUSH) {
                 queue.pushEnd = admin.endOffsetSum(names.topic(name, 0), 1);
                 return;
             }
-            for (int p = 0; p < 3; p++) {
+            for (int p : meta.priorities()) {
                 Integer count = partitions.get(names.topic(name, p));
-                if (meta.hasLane(p) && count != null) {
+                if (count != null) {
                     registerLanes(queue, p, count);
                 }
             }
@@ -108,12 +102,17 @@ final class QueueRegistry implements LaneDirectory {
 
     /** The queue {@code name} of {@code type}, created (topic + attributes) if it does not exist. */
     QueueState findOrCreate(String name, QueueType type) {
+        return findOrCreate(name, type, 1);
+    }
+
+    /** @param partitions of a queue created now (an existing topic keeps its own) */
+    QueueState findOrCreate(String name, QueueType type, int partitions) {
         QueueState queue = find(name);
         if (queue == null) {
             synchronized (creationLock(name)) {
                 queue = find(name);
                 if (queue == null) {
-                    queue = type == QueueType.PLAIN ? create(name) : createPush(name);
+                    queue = type == QueueType.PLAIN ? create(name, partitions) : createPush(name);
                 }
             }
         }
@@ -150,7 +149,7 @@ final class QueueRegistry implements LaneDirectory {
             long end = existing.isPresent() ? admin.endOffsetSum(topic, partitions) : 0;
             QueueMeta meta = QueueMeta.push(defaultTimeoutMinutes, clock.millis() / 1000, end);
             metaStore.write(name, meta);
-            QueueState queue = new QueueState(name, meta, changed -> signals.changed(changed));
+            QueueState queue = new QueueState(name, meta, signals);
             queue.pushEnd = end;
             queues.put(name, queue);
             return queue;
@@ -161,21 +160,21 @@ final class QueueRegistry implements LaneDirectory {
         }
     }
 
-    private QueueState create(String name) {
+    private QueueState create(String name, int wantedPartitions) {
         String topic = names.topic(name, 0);
         try {
             Optional<Integer> existing = admin.partitions(topic);
-            int partitions = existing.orElseGet(() -> admin.ensureData(topic, 1, Map.of()));
+            int partitions = existing.orElseGet(() -> admin.ensureData(topic, wantedPartitions, Map.of()));
             QueueState queue = queues.get(name);
             // A topic created just now is empty (and may not be listable yet): its end is 0.
-            long base0 = queue != null ? queue.laneZeroEnd() : existing.isPresent() ? admin.endOffsetSum(topic, partitions) : 0;
+            long base0 = queue != null ? queue.endOf(0) : existing.isPresent() ? admin.endOffsetSum(topic, partitions) : 0;
             QueueMeta meta = QueueMeta.plain(defaultTimeoutMinutes, clock.millis() / 1000, base0);
             if (queue != null) {
                 meta = meta.withLanesOf(queue.meta() == null ? queue.laneMask() : queue.meta().lanes());
             }
             metaStore.write(name, meta);
             if (queue == null) {
-                queue = new QueueState(name, meta, changed -> signals.changed(changed));
+                queue = new QueueState(name, meta, signals);
                 registerLanes(queue, 0, partitions);
                 queues.put(name, queue);
                 resubscribe();
@@ -201,7 +200,8 @@ final class QueueRegistry implements LaneDirectory {
             }
             String topic = names.topic(queue.name, priority);
             try {
-                int partitions = admin.partitions(topic).orElseGet(() -> admin.ensureData(topic, 1, Map.of()));
+                int wanted = queue.partitionCount();
+                int partitions = admin.partitions(topic).orElseGet(() -> admin.ensureData(topic, wanted, Map.of()));
                 synchronized (queue.metaWriteLock) {
                     QueueMeta meta = queue.meta().withLane(priority);
                     metaStore.write(queue.name, meta);
@@ -238,11 +238,7 @@ final class QueueRegistry implements LaneDirectory {
     }
 
     private void resubscribe() {
-        Set<String> topics = new HashSet<>(byTopic.keySet());
-        Poller p = poller;
-        if (p != null) {
-            p.subscribe(topics);
-        }
+        poller.subscribe(new HashSet<>(byTopic.keySet()));
     }
 
     long timeoutMillis(QueueState queue) {
@@ -257,45 +253,23 @@ final class QueueRegistry implements LaneDirectory {
     }
 
     @Override
-    public void restore(Lane lane, long committed, AckedRanges acked, long end, Map<Long, long[]> leases) {
+    public void restore(Lane lane, long committed, AckedRanges acked, long end, Map<Long, LeaseJournal.Entry> journaled) {
         QueueState queue = lane.queue;
         long timeout = timeoutMillis(queue);
-        List<Lease> restored = new ArrayList<>();
         synchronized (queue) {
             lane.load(committed, acked, end);
-            acked.ranges().keySet().forEach(lane.journaled::add);
-            leases.forEach((offset, entry) -> {
-                lane.journaled.add(offset);
-                if (offset >= lane.low && offset < lane.end && !lane.acked.contains(offset)) {
-                    Lease lease = new Lease(lane, offset, entry[0], entry[0] + timeout, (int) entry[1], null);
-                    queue.addLease(lease);
-                    restored.add(lease);
-                }
-            });
+            acked.ranges().keySet().forEach(lane::noteJournaled);
+            leases.restore(lane, journaled, timeout);
             queue.changed();
         }
-        // Outside the monitor: an already expired lease fires at once and its listener takes it.
-        restored.forEach(timer::start);
     }
 
     @Override
     public void release(Lane lane) {
         QueueState queue = lane.queue;
         synchronized (queue) {
-            lane.leased.values().forEach(timer::cancel);
-            queue.forgetLeasesOf(lane);
+            leases.forget(lane);
             lane.unload();
-            queue.changed();
-        }
-    }
-
-    /**
-     * Lease timer callback: the lease is due. A get finds it by its deadline anyway; this wakes
-     * whoever waits for the queue to have something to deliver.
-     */
-    void onLeaseExpired(Lease lease) {
-        QueueState queue = lease.lane.queue;
-        synchronized (queue) {
             queue.changed();
         }
     }

@@ -2,11 +2,11 @@ package io.kqf.engine;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -15,8 +15,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The live state of one queue on this node: its attributes, its lanes (priority → partitions),
- * the leases due for redelivery and the workers seen. Its monitor guards all of it and its lanes;
- * critical sections never do I/O, and waits on the monitor are bounded.
+ * its leases and the workers seen. Its monitor guards all of it and its lanes; critical sections
+ * never do I/O, and waits on the monitor are bounded.
  */
 final class QueueState {
     /** hustmq forgets a worker 512 s after its last get and keeps at most 1,025 names per queue. */
@@ -27,13 +27,7 @@ final class QueueState {
     private volatile QueueMeta meta;
     /** priority → partition → lane. */
     private final TreeMap<Integer, TreeMap<Integer, Lane>> lanes = new TreeMap<>();
-    /**
-     * Every outstanding lease by deadline. Redelivery is lazy and exact: a get takes the first lease
-     * whose deadline has passed before any lane. Deadlines are hand-out time + the queue's timeout,
-     * so the first due lease is also the oldest hand-out.
-     */
-    private final TreeSet<Lease> byDeadline = new TreeSet<>(Comparator.comparingLong((Lease l) -> l.deadline)
-            .thenComparingLong(l -> l.handedOutAt).thenComparing(l -> l.lane.tp.toString()).thenComparingLong(l -> l.offset));
+    private final LeaseBook leases = new LeaseBook();
     private volatile Cache<String, Long> workers;
     /** Push queues: end offset of the topic (the next pub's offset). */
     long pushEnd;
@@ -41,11 +35,10 @@ final class QueueState {
     long lastPubSeconds;
     /** Puts accepted by the max check but not yet acknowledged by Kafka. */
     int inflightPuts;
-    /** Set once purge deleted the queue: holders of this object must look the name up again. */
-    boolean deleted;
     /** Serialises read-modify-write of the attributes (which do Kafka I/O, so not under the monitor). */
     final Object metaWriteLock = new Object();
-    private final int[] nextPartition = new int[3];
+    /** priority → the partition a get starts at, rotating so multi-partition lanes share load. */
+    private final Map<Integer, Integer> nextPartition = new HashMap<>();
 
     private final Signals signals;
 
@@ -61,12 +54,34 @@ final class QueueState {
         signals.changed(name);
     }
 
+    /**
+     * Caller holds the monitor: waits for the next {@link #changed()} or the deadline, then throws
+     * UNAVAILABLE with {@code failure} if the deadline has passed. Callers loop on their condition.
+     */
+    void awaitChange(long deadlineNanos, String failure) {
+        long remaining = deadlineNanos - System.nanoTime();
+        if (remaining <= 0) {
+            throw EngineException.unavailable(failure);
+        }
+        try {
+            TimeUnit.NANOSECONDS.timedWait(this, remaining);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw EngineException.unavailable("interrupted");
+        }
+    }
+
     QueueMeta meta() {
         return meta;
     }
 
     void meta(QueueMeta value) {
         meta = value;
+    }
+
+    /** Caller holds the monitor. */
+    LeaseBook leases() {
+        return leases;
     }
 
     synchronized Lane lane(int priority, int partition, String topic) {
@@ -77,52 +92,6 @@ final class QueueState {
     synchronized Lane existingLane(int priority, int partition) {
         TreeMap<Integer, Lane> byPartition = lanes.get(priority);
         return byPartition == null ? null : byPartition.get(partition);
-    }
-
-    /** Caller holds the monitor. */
-    void addLease(Lease lease) {
-        lease.lane.leased.put(lease.offset, lease);
-        byDeadline.add(lease);
-    }
-
-    /** Caller holds the monitor. Returns the removed lease, or null if the offset was not leased. */
-    Lease removeLease(Lane lane, long offset) {
-        Lease lease = lane.leased.remove(offset);
-        if (lease != null) {
-            byDeadline.remove(lease);
-        }
-        return lease;
-    }
-
-    /** Caller holds the monitor. The oldest lease whose deadline has passed, or null. */
-    Lease firstDue(long nowMillis) {
-        if (byDeadline.isEmpty()) {
-            return null;
-        }
-        Lease first = byDeadline.first();
-        return first.deadline <= nowMillis ? first : null;
-    }
-
-    /** Caller holds the monitor. Leases whose deadline has passed. */
-    long dueCount(long nowMillis) {
-        long count = 0;
-        for (Lease lease : byDeadline) {
-            if (lease.deadline > nowMillis) {
-                break;
-            }
-            count++;
-        }
-        return count;
-    }
-
-    /** Caller holds the monitor. */
-    List<Lease> leases() {
-        return new ArrayList<>(byDeadline);
-    }
-
-    /** Caller holds the monitor: the lane is unloaded or emptied, its leases go with it. */
-    void forgetLeasesOf(Lane lane) {
-        byDeadline.removeIf(lease -> lease.lane == lane);
     }
 
     synchronized int laneMask() {
@@ -137,6 +106,17 @@ final class QueueState {
         return lanes.containsKey(priority);
     }
 
+    /** Priorities with a lane, highest first: the order a get serves them in. */
+    synchronized List<Integer> prioritiesHighestFirst() {
+        return new ArrayList<>(lanes.descendingKeySet());
+    }
+
+    /** Partitions of lane 0, the count every further lane of the queue is created with. */
+    synchronized int partitionCount() {
+        TreeMap<Integer, Lane> byPartition = lanes.get(0);
+        return byPartition == null || byPartition.isEmpty() ? 1 : byPartition.size();
+    }
+
     /** The lanes of one priority, starting at a rotating partition so multi-partition lanes share load. */
     synchronized List<Lane> lanesOf(int priority) {
         TreeMap<Integer, Lane> byPartition = lanes.get(priority);
@@ -145,8 +125,8 @@ final class QueueState {
         }
         List<Lane> all = new ArrayList<>(byPartition.values());
         if (all.size() > 1) {
-            int start = Math.floorMod(nextPartition[priority]++, all.size());
-            java.util.Collections.rotate(all, -start);
+            int start = nextPartition.merge(priority, 1, Integer::sum);
+            Collections.rotate(all, -Math.floorMod(start, all.size()));
         }
         return all;
     }
@@ -170,26 +150,26 @@ final class QueueState {
     }
 
     synchronized long readyTotal() {
-        return ready(0) + ready(1) + ready(2);
+        long total = 0;
+        for (int priority : lanes.keySet()) {
+            total += ready(priority);
+        }
+        return total;
     }
 
     synchronized long unacked() {
-        long count = 0;
-        for (Map<Integer, Lane> byPartition : lanes.values()) {
-            for (Lane lane : byPartition.values()) {
-                count += lane.leased.size();
-            }
-        }
-        return count;
+        return leases.size();
     }
 
-    synchronized long laneZeroEnd() {
-        TreeMap<Integer, Lane> byPartition = lanes.get(0);
-        return byPartition == null ? 0 : byPartition.values().stream().mapToLong(l -> l.end).sum();
+    /** Sum of the end offsets of a lane's partitions. */
+    synchronized long endOf(int priority) {
+        TreeMap<Integer, Lane> byPartition = lanes.get(priority);
+        return byPartition == null ? 0 : byPartition.values().stream().mapToLong(Lane::end).sum();
     }
 
-    synchronized boolean allLoaded() {
-        return lanes.values().stream().allMatch(byPartition -> byPartition.values().stream().allMatch(l -> l.loaded));
+    /** Caller holds the monitor. Throws IllegalStateException when a lane or the lease index is inconsistent. */
+    void checkInvariants() {
+        leases.checkInvariants(allLanes());
     }
 
     void sawWorker(String worker, long nowSeconds) {

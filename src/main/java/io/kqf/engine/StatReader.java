@@ -5,21 +5,22 @@ import java.util.List;
 
 /** Live queue status (read-your-writes: computed from the lanes, never from a cache). */
 final class StatReader {
-    private final QueueEngine engine;
     private final QueueRegistry registry;
+    private final Ownership ownership;
+    private final PushQueues push;
+    private final long waitNanos;
 
-    StatReader(QueueEngine engine, QueueRegistry registry) {
-        this.engine = engine;
+    StatReader(QueueRegistry registry, Ownership ownership, PushQueues push, long waitNanos) {
         this.registry = registry;
+        this.ownership = ownership;
+        this.push = push;
+        this.waitNanos = waitNanos;
     }
 
     QueueStat stat(String queueName) {
         QueueNames.validate(queueName);
         QueueState queue = registry.find(queueName);
-        if (queue == null) {
-            throw EngineException.noSuchQueue(queueName);
-        }
-        QueueStat stat = read(queue);
+        QueueStat stat = queue == null ? null : read(queue);
         if (stat == null) {
             throw EngineException.noSuchQueue(queueName);
         }
@@ -41,21 +42,22 @@ final class StatReader {
     private QueueStat read(QueueState queue) {
         QueueMeta pushMeta = queue.meta();
         if (pushMeta != null && pushMeta.type() == QueueType.PUSH) {
-            PushWindow window = engine.push().window(queue);
-            return new QueueStat(queue.name, QueueType.PUSH, new long[] {window.size(), 0, 0}, 0, false, window.si(),
-                    window.ci(), engine.push().lastPub(queue), 0, pushMeta.timeoutMinutes());
+            PushWindow window = push.window(queue);
+            return new QueueStat(queue.name, QueueType.PUSH, List.of(new QueueStat.LaneStat(0, window.size(), window.end())),
+                    0, false, pushMeta.created(), 0, 0, pushMeta.timeoutMinutes(), window, push.lastPub(queue));
         }
         synchronized (queue) {
-            QueueEngine.awaitLoaded(queue, System.nanoTime() + engine.fetchWaitNanos());
+            ownership.awaitServedHere(queue, queue.allLanes(), System.nanoTime() + waitNanos);
             QueueMeta meta = queue.meta();
             if (meta == null) {
                 return null;
             }
-            long[] ready = {queue.ready(0), queue.ready(1), queue.ready(2)};
-            long ci = Math.floorMod(queue.laneZeroEnd() - meta.base0(), QueueEngine.POINTER_MODULUS);
-            long si = Math.floorMod(ci - ready[0], QueueEngine.POINTER_MODULUS);
-            return new QueueStat(queue.name, meta.type(), ready, meta.max(), meta.locked(), si, ci, meta.created(),
-                    queue.unacked(), meta.timeoutMinutes());
+            List<QueueStat.LaneStat> lanes = new ArrayList<>();
+            for (int priority : meta.priorities()) {
+                lanes.add(new QueueStat.LaneStat(priority, queue.ready(priority), queue.endOf(priority)));
+            }
+            return new QueueStat(queue.name, meta.type(), lanes, meta.max(), meta.locked(), meta.created(), meta.base0(),
+                    queue.unacked(), meta.timeoutMinutes(), null, meta.created());
         }
     }
 }

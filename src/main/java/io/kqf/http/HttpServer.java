@@ -1,10 +1,8 @@
 package io.kqf.http;
 
 import java.util.List;
-import java.util.function.Consumer;
 
 import io.javalin.Javalin;
-import io.javalin.config.RoutesConfig;
 
 /**
  * The Javalin server both APIs run in: limits, authentication, error mapping, and the routes each
@@ -22,7 +20,7 @@ public final class HttpServer implements AutoCloseable {
      * @param auth null when authentication is off
      */
     public static HttpServer start(String host, int port, long maxBodyBytes, BasicAuth auth,
-                                   List<Consumer<RoutesConfig>> frontEnds) {
+                                   List<FrontEnd> frontEnds) {
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = maxBodyBytes;
@@ -39,8 +37,8 @@ public final class HttpServer implements AutoCloseable {
             if (auth != null) {
                 config.routes.before(auth::check);
             }
-            ErrorMapper.register(config.routes);
-            frontEnds.forEach(frontEnd -> frontEnd.accept(config.routes));
+            ErrorMapper.register(config.routes, frontEnds);
+            frontEnds.forEach(frontEnd -> frontEnd.register(config.routes));
         });
         app.start();
         return new HttpServer(app);

@@ -2,7 +2,10 @@ package io.kqf.bench;
 
 import java.util.List;
 
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.kqf.http.FrontEnd;
 import io.kqf.http.HttpServer;
 
 /**
@@ -14,9 +17,26 @@ public final class CeilingServer {
     }
 
     public static void main(String[] args) throws Exception {
-        HttpServer server = HttpServer.start("127.0.0.1", 0, 33 * 1024 * 1024, null, List.of(routes -> {
-            for (HandlerType method : List.of(HandlerType.GET, HandlerType.PUT, HandlerType.POST)) {
-                routes.addHttpHandler(method, "/put", ctx -> ctx.status(200));
+        HttpServer server = HttpServer.start("127.0.0.1", 0, 33 * 1024 * 1024, null, List.of(new FrontEnd() {
+            @Override
+            public boolean owns(String path) {
+                return true;
+            }
+
+            @Override
+            public void register(RoutesConfig routes) {
+                for (HandlerType method : List.of(HandlerType.GET, HandlerType.PUT, HandlerType.POST)) {
+                    routes.addHttpHandler(method, "/put", ctx -> ctx.status(200));
+                }
+            }
+
+            @Override
+            public void renderFailure(Throwable failure, Context ctx) {
+                ctx.status(500);
+            }
+
+            @Override
+            public void renderJavalinStatus(int status, String reason, Context ctx) {
             }
         }));
         System.out.println("CEILING " + server.port());

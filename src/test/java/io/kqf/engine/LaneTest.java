@@ -2,12 +2,14 @@ package io.kqf.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** A lane's bookkeeping: every offset in [low, end) is acked, leased or ready, and ready is counted right. */
@@ -15,8 +17,27 @@ class LaneTest {
     private final QueueState queue = new QueueState("q", QueueMeta.plain(5, 0, 0), Signals.NONE);
     private final Lane lane = queue.lane(0, 0, "q");
 
-    private static ConsumerRecord<byte[], byte[]> record(long offset) {
-        return new ConsumerRecord<>("q", 0, offset, null, ("v" + offset).getBytes());
+    static Message record(long offset) {
+        return new Message(offset, 0, null, ("v" + offset).getBytes(), List.of());
+    }
+
+    static List<Message> records(long from, long to) {
+        List<Message> all = new ArrayList<>();
+        for (long o = from; o < to; o++) {
+            all.add(record(o));
+        }
+        return all;
+    }
+
+    private Lease leaseOf(Message record) {
+        Lease lease = new Lease(lane, record.offset(), 1, Lease.ANYONE, 0, Long.MAX_VALUE, true);
+        queue.leases().add(lease, record);
+        return lease;
+    }
+
+    @AfterEach
+    void every_step_keeps_the_invariants() {
+        queue.checkInvariants();
     }
 
     /** Regression: load() used to overwrite the end with the one read at assignment, hiding our own put. */
@@ -31,45 +52,65 @@ class LaneTest {
     @Test
     void acks_above_a_lease_stay_in_ranges_until_the_lease_is_acked() {
         lane.load(0, new AckedRanges(), 0);
-        lane.offer(List.of(record(0), record(1), record(2), record(3)));
+        lane.offer(records(0, 4));
         assertEquals(4, lane.ready());
-        lane.buffer.poll();
-        queue.addLease(new Lease(lane, 0, 0, Long.MAX_VALUE, 1, null));
-        lane.buffer.poll();
-        lane.ack(1);
-        lane.buffer.poll();
-        lane.ack(2);
-        assertEquals(0, lane.low, "offset 0 is leased: the commit cannot pass it");
-        assertEquals("1-2", lane.acked.encode(Poller.MAX_METADATA_CHARS));
+        Lease first = leaseOf(lane.takeReady());
+        lane.ack(lane.takeReady().offset());
+        lane.ack(lane.takeReady().offset());
+        assertEquals(0, lane.low(), "offset 0 is leased: the commit cannot pass it");
+        assertEquals("1-2", lane.ackedMetadata(Poller.MAX_METADATA_CHARS));
         assertEquals(1, lane.ready());
-        queue.removeLease(lane, 0);
-        lane.ack(0);
-        assertEquals(3, lane.low);
-        assertTrue(lane.acked.isEmpty());
+        queue.leases().ack(first);
+        assertEquals(3, lane.low());
+        assertEquals("", lane.ackedMetadata(Poller.MAX_METADATA_CHARS));
+    }
+
+    @Test
+    void a_leased_offset_cannot_be_acked_behind_its_lease() {
+        lane.load(0, new AckedRanges(), 0);
+        lane.offer(records(0, 1));
+        leaseOf(lane.takeReady());
+        assertThrows(IllegalStateException.class, () -> lane.ack(0));
     }
 
     @Test
     void purge_acks_every_ready_offset_and_keeps_the_leased_ones() {
         lane.load(0, new AckedRanges(), 0);
-        lane.offer(List.of(record(0), record(1), record(2), record(3), record(4)));
-        lane.buffer.poll();
-        lane.buffer.poll();
-        queue.addLease(new Lease(lane, 1, 0, Long.MAX_VALUE, 1, null));
-        lane.ack(0);
+        lane.offer(records(0, 5));
+        lane.ack(lane.takeReady().offset());
+        leaseOf(lane.takeReady());
         lane.purgeTo(5);
-        assertEquals(1, lane.low);
+        assertEquals(1, lane.low());
         assertEquals(0, lane.ready());
-        assertEquals(1, lane.leased.size());
+        assertEquals(1, lane.leasedCount());
         assertFalse(lane.fetchPending());
-        lane.offer(List.of(record(2), record(3)));
-        assertTrue(lane.buffer.isEmpty(), "purged records fetched again are not delivered");
+        lane.offer(records(2, 4));
+        assertNull(lane.takeReady(), "purged records fetched again are not delivered");
     }
 
     @Test
     void recovered_acks_and_the_committed_offset_decide_what_is_ready_after_a_restart() {
         lane.load(2, AckedRanges.decode("4-5,7"), 9);
         assertEquals(9 - 2 - 3, lane.ready());
-        lane.offer(List.of(record(2), record(3), record(4), record(5), record(6), record(7), record(8)));
-        assertEquals(List.of(2L, 3L, 6L, 8L), lane.buffer.stream().map(ConsumerRecord::offset).toList());
+        lane.offer(records(2, 9));
+        List<Long> ready = new ArrayList<>();
+        for (Message m = lane.takeReady(); m != null; m = lane.takeReady()) {
+            ready.add(m.offset());
+            lane.ack(m.offset());
+        }
+        assertEquals(List.of(2L, 3L, 6L, 8L), ready);
+    }
+
+    @Test
+    void a_record_fetched_again_for_a_recovered_lease_is_kept_for_its_redelivery_not_buffered() {
+        lane.load(0, new AckedRanges(), 3);
+        queue.leases().add(new Lease(lane, 1, 2, Lease.ANYONE, 0, 0, true), null);
+        assertNull(lane.leasedRecord(1));
+        lane.offer(records(0, 3));
+        assertEquals("v1", new String(lane.leasedRecord(1).body()));
+        assertEquals(0, lane.takeReady().offset());
+        lane.ack(0);
+        assertEquals(2, lane.takeReady().offset());
+        lane.ack(2);
     }
 }

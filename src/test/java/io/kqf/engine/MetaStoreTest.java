@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.kqf.kafka.KafkaClients;
+import io.kqf.kafka.RecordWriter;
 import io.kqf.kafka.TopicAdmin;
 import io.kqf.support.Await;
 import io.kqf.support.TestKafka;
@@ -35,10 +36,11 @@ class MetaStoreTest {
             List<String> seenByA = new CopyOnWriteArrayList<>();
             List<String> seenByB = new CopyOnWriteArrayList<>();
             QueueNames names = new QueueNames(prefix);
-            MetaStore a = new MetaStore(clients, producer, EngineOptions.META_TOPIC, names, "node-a", (q, m) -> seenByA.add(q));
-            MetaStore b = new MetaStore(clients, producer, EngineOptions.META_TOPIC, names, "node-b", (q, m) -> seenByB.add(q));
-            a.start(Duration.ofSeconds(30));
-            b.start(Duration.ofSeconds(30));
+            RecordWriter writer = new RecordWriter(producer);
+            MetaStore a = new MetaStore(clients, writer, EngineOptions.META_TOPIC, names, "node-a");
+            MetaStore b = new MetaStore(clients, writer, EngineOptions.META_TOPIC, names, "node-b");
+            a.start(Duration.ofSeconds(30), (q, m) -> seenByA.add(q));
+            b.start(Duration.ofSeconds(30), (q, m) -> seenByB.add(q));
             try {
                 for (int i = 0; i < 200; i++) {
                     a.write("q" + i, QueueMeta.plain(5, 1, 0));

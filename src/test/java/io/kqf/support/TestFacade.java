@@ -46,8 +46,13 @@ public final class TestFacade implements AutoCloseable {
     }
 
     public static TestFacade start(Map<String, String> settings) {
+        return start(settings, java.time.Clock.systemUTC());
+    }
+
+    /** A node whose engine reads time from {@code clock} (a {@link TestClock} lets deadlines pass at once). */
+    public static TestFacade start(Map<String, String> settings, java.time.Clock clock) {
         Settings parsed = SettingsLoader.defaultsWith(settings);
-        return new TestFacade(Kqf.start(parsed), Map.copyOf(settings));
+        return new TestFacade(Kqf.start(parsed, clock), Map.copyOf(settings));
     }
 
     public io.kqf.engine.EngineRuntime runtime() {

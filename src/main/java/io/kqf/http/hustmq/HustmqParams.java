@@ -69,14 +69,18 @@ final class HustmqParams {
         }
     }
 
-    /** The item of put/pub: the body if non-empty, else the raw {@code item} parameter. */
-    static byte[] item(byte[] body, RawQuery query) {
+    /**
+     * The item of put/pub: the body if non-empty, else the raw {@code item} parameter.
+     *
+     * @param missingStatus what the original answers without one (put 400, pub 404)
+     */
+    static byte[] item(byte[] body, RawQuery query, int missingStatus) {
         if (body != null && body.length > 0) {
             return body;
         }
         String item = query.get("item");
         if (item == null || item.isEmpty()) {
-            throw new HttpFailure(400, "item is missing (send it as the body or as item=)");
+            throw new HttpFailure(missingStatus, "item is missing (send it as the body or as item=)");
         }
         return item.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     }

@@ -6,6 +6,8 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.kqf.engine.EngineRuntime;
+import io.javalin.http.Context;
+import io.kqf.http.FrontEnd;
 import io.kqf.http.HttpFailure;
 
 /**
@@ -13,9 +15,13 @@ import io.kqf.http.HttpFailure;
  * method except on do_get/do_post (POST only, 405 otherwise: checked in their handlers, after
  * authentication); HEAD on get is refused because it would consume an item without returning it.
  */
-public final class HustmqRoutes {
+public final class HustmqRoutes implements FrontEnd {
     private static final List<HandlerType> ANY_METHOD = List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
             HandlerType.DELETE, HandlerType.PATCH, HandlerType.HEAD);
+
+    private static final java.util.Set<String> ENDPOINTS = java.util.Set.of("/put", "/get", "/ack", "/timeout",
+            "/lock", "/max", "/purge", "/worker", "/stat", "/stat_all", "/autost", "/version", "/status.html", "/evget",
+            "/evsub", "/pub", "/sub", "/do_get", "/do_post", "/do_get_status", "/do_post_status");
 
     private final QueueEndpoints queues;
     private final StatusEndpoints status;
@@ -31,6 +37,23 @@ public final class HustmqRoutes {
         this.rpc = new RpcEndpoints(runtime.tasks(), maxTaskBodyBytes);
     }
 
+    /** hustmq's endpoints are single segments; every other path belongs to other front ends. */
+    @Override
+    public boolean owns(String path) {
+        return ENDPOINTS.contains(path);
+    }
+
+    @Override
+    public void renderFailure(Throwable failure, Context ctx) {
+        HustmqErrors.render(failure, ctx);
+    }
+
+    @Override
+    public void renderJavalinStatus(int status, String reason, Context ctx) {
+        HustmqErrors.renderJavalinStatus(status, reason, ctx);
+    }
+
+    @Override
     public void register(RoutesConfig routes) {
         any(routes, "/put", queues::put);
         anyButHead(routes, "/get", longPolls::get);

@@ -9,7 +9,6 @@ import io.kqf.engine.LongPolls;
 import io.kqf.engine.PushQueues;
 import io.kqf.engine.PushQueues.EvsubOutcome;
 import io.kqf.http.ConnectionProbe;
-import io.kqf.http.ErrorMapper;
 import io.kqf.http.HttpFailure;
 import io.kqf.http.RawQuery;
 
@@ -37,7 +36,7 @@ final class LongPollEndpoints {
             if (released) {
                 redirect(ctx, "/get", query);
             } else {
-                ctx.status(404).header(ErrorMapper.ERROR_HEADER, "no item became ready within long_polling_timeout");
+                HustmqErrors.refuse(ctx, 404, "no item became ready within long_polling_timeout");
             }
         }));
     }
@@ -53,9 +52,9 @@ final class LongPollEndpoints {
                 redirect(ctx, "/sub", query);
             } else if (outcome instanceof EvsubOutcome.Outside outside) {
                 ctx.status(403).header("Index", outside.si() + "-" + outside.ci())
-                        .header(ErrorMapper.ERROR_HEADER, "idx " + index + " is outside the window");
+                        .header(HustmqErrors.ERROR_HEADER, "idx " + index + " is outside the window");
             } else {
-                ctx.status(404).header(ErrorMapper.ERROR_HEADER, "the window stayed empty for subscribe_timeout");
+                HustmqErrors.refuse(ctx, 404, "the window stayed empty for subscribe_timeout");
             }
         }));
     }
@@ -74,8 +73,8 @@ final class LongPollEndpoints {
         }
         String queue = query.require("queue");
         String worker = HustmqParams.worker(query);
-        boolean autoAck = HustmqParams.autoAck(query);
-        var parked = longPolls.get(queue, worker, autoAck, Duration.ofSeconds(seconds), ConnectionProbe.of(ctx));
+        var parked = longPolls.deliver(queue, worker, QueueEndpoints.mode(query), Duration.ofSeconds(seconds),
+                ConnectionProbe.of(ctx));
         ctx.future(() -> parked.outcome().thenAccept(taken -> QueueEndpoints.render(ctx, queue, taken)));
     }
 

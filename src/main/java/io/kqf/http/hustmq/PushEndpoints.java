@@ -17,12 +17,7 @@ final class PushEndpoints {
     void pub(Context ctx) {
         RawQuery query = RawQuery.of(ctx.queryString());
         String queue = query.require("queue");
-        byte[] item;
-        try {
-            item = HustmqParams.item(ctx.bodyAsBytes(), query);
-        } catch (HttpFailure missing) {
-            throw new HttpFailure(404, missing.getMessage());
-        }
+        byte[] item = HustmqParams.item(ctx.bodyAsBytes(), query, 404);
         int ttl = PushQueues.DEFAULT_TTL_SECONDS;
         if (query.get("ttl") != null) {
             ttl = (int) optionalNumber(query, "ttl", 4);

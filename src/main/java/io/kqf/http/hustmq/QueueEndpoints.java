@@ -1,7 +1,14 @@
 package io.kqf.http.hustmq;
 
+import java.util.Optional;
+
 import io.javalin.http.Context;
+import io.kqf.engine.AckToken;
+import io.kqf.engine.Delivery;
+import io.kqf.engine.DeliveryMode;
 import io.kqf.engine.QueueEngine;
+import io.kqf.engine.QueueNames;
+import io.kqf.http.HttpFailure;
 import io.kqf.http.RawQuery;
 
 /** put, get, ack, timeout, lock, max, purge, worker: parse, call the engine, render. */
@@ -19,7 +26,7 @@ final class QueueEndpoints {
         RawQuery query = RawQuery.of(ctx.queryString());
         String queue = query.require("queue");
         int priority = HustmqParams.priority(query, false);
-        byte[] item = HustmqParams.item(ctx.bodyAsBytes(), query);
+        byte[] item = HustmqParams.item(ctx.bodyAsBytes(), query, 400);
         var stored = engine.put(queue, priority, item);
         ctx.future(() -> stored.thenRun(() -> ctx.status(200)));
     }
@@ -28,19 +35,23 @@ final class QueueEndpoints {
         RawQuery query = RawQuery.of(ctx.queryString());
         String queue = query.require("queue");
         String worker = HustmqParams.worker(query);
-        boolean autoAck = HustmqParams.autoAck(query);
-        var delivery = engine.get(queue, worker, autoAck);
+        var delivery = engine.deliver(queue, worker, mode(query));
         ctx.future(() -> delivery.thenAccept(taken -> render(ctx, queue, taken)));
     }
 
+    /** get's {@code ack}: auto-acknowledged, or a lease that follows the queue's timeout. */
+    static DeliveryMode mode(RawQuery query) {
+        return HustmqParams.autoAck(query) ? DeliveryMode.autoAcked() : DeliveryMode.queueLease();
+    }
+
     /** 200 with the item (and, for a lease, Ack-Token and Ack-Peer), or 404 when there was none. */
-    static void render(Context ctx, String queue, java.util.Optional<io.kqf.engine.Delivery> taken) {
+    static void render(Context ctx, String queue, Optional<Delivery> taken) {
         if (taken.isEmpty()) {
-            ctx.status(404).header(io.kqf.http.ErrorMapper.ERROR_HEADER, "queue " + queue + " has no item to deliver");
+            HustmqErrors.refuse(ctx, 404, "queue " + queue + " has no item to deliver");
             return;
         }
         if (taken.get().token() != null) {
-            ctx.header(ACK_TOKEN, taken.get().token().toString());
+            ctx.header(ACK_TOKEN, HustmqToken.format(taken.get().token()));
             ctx.header(ACK_PEER, "0");
         }
         ctx.status(200).result(taken.get().body());
@@ -50,12 +61,17 @@ final class QueueEndpoints {
         RawQuery query = RawQuery.of(ctx.queryString());
         HustmqParams.peer(query);
         String queue = query.get("queue");
-        String token = query.get("token");
-        if (queue == null || queue.isEmpty() || token == null || token.isEmpty()) {
+        String tokenText = query.get("token");
+        if (queue == null || queue.isEmpty() || tokenText == null || tokenText.isEmpty()) {
             // The original node answers 404 (not 400) for a missing queue or token.
-            throw new io.kqf.http.HttpFailure(404, "queue and token are required");
+            throw new HttpFailure(404, "queue and token are required");
         }
-        var acked = engine.ack(queue, token);
+        QueueNames.validate(queue);
+        AckToken token = HustmqToken.parse(tokenText);
+        if (token == null) {
+            throw new HttpFailure(412, "token " + tokenText + " was never issued");
+        }
+        var acked = engine.ack(queue, token, DeliveryMode.ANY_HOLDER);
         ctx.future(() -> acked.thenRun(() -> ctx.status(200)));
     }
 
@@ -63,6 +79,9 @@ final class QueueEndpoints {
         RawQuery query = RawQuery.of(ctx.queryString());
         String queue = query.require("queue");
         long minutes = HustmqParams.digits(query, "minute", 3);
+        if (minutes < 1 || minutes > QueueEngine.MAX_TIMEOUT_MINUTES) {
+            throw new HttpFailure(400, "minute must be 1.." + QueueEngine.MAX_TIMEOUT_MINUTES);
+        }
         engine.setTimeout(queue, (int) minutes);
     }
 
@@ -71,7 +90,7 @@ final class QueueEndpoints {
         String queue = query.require("queue");
         String on = query.require("on");
         if (!on.equals("0") && !on.equals("1")) {
-            throw new io.kqf.http.HttpFailure(400, "on must be 0 or 1");
+            throw new HttpFailure(400, "on must be 0 or 1");
         }
         engine.lock(queue, on.equals("1"));
     }
@@ -80,6 +99,9 @@ final class QueueEndpoints {
         RawQuery query = RawQuery.of(ctx.queryString());
         String queue = query.require("queue");
         long num = HustmqParams.digits(query, "num", 9);
+        if (num > QueueEngine.MAX_CAPACITY) {
+            throw new HttpFailure(400, "num must be 0.." + QueueEngine.MAX_CAPACITY);
+        }
         engine.setMax(queue, num);
     }
 
@@ -95,12 +117,8 @@ final class QueueEndpoints {
         RawQuery query = RawQuery.of(ctx.queryString());
         String queue = query.get("queue");
         if (queue == null || queue.isEmpty()) {
-            throw new io.kqf.http.HttpFailure(404, "queue is missing");
+            throw new HttpFailure(404, "queue is missing");
         }
-        try {
-            ctx.result(HustmqJson.workers(engine.workers(queue)));
-        } catch (io.kqf.engine.EngineException e) {
-            throw new io.kqf.http.HttpFailure(404, e.getMessage());
-        }
+        ctx.result(HustmqJson.workers(engine.workers(queue)));
     }
 }

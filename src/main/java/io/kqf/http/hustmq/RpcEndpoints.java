@@ -4,7 +4,6 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.kqf.engine.TaskExchange;
 import io.kqf.http.ConnectionProbe;
-import io.kqf.http.ErrorMapper;
 import io.kqf.http.HttpFailure;
 import io.kqf.http.RawQuery;
 
@@ -31,7 +30,7 @@ final class RpcEndpoints {
             if (result.isPresent()) {
                 ctx.status(200).result(result.get());
             } else {
-                ctx.status(408).header(ErrorMapper.ERROR_HEADER, "no worker answered within do_get_timeout");
+                HustmqErrors.refuse(ctx, 408, "no worker answered within do_get_timeout");
             }
         }));
     }
@@ -50,7 +49,7 @@ final class RpcEndpoints {
                 ctx.status(200).header("Queue", task.get().queue()).header("Token", task.get().token())
                         .result(task.get().body());
             } else {
-                ctx.status(408).header(ErrorMapper.ERROR_HEADER, "no task came within do_post_timeout");
+                HustmqErrors.refuse(ctx, 408, "no task came within do_post_timeout");
             }
         }));
     }

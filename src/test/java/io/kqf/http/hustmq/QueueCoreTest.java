@@ -15,20 +15,28 @@ import java.util.Set;
 import io.kqf.support.Await;
 import io.kqf.support.Http;
 import io.kqf.support.Http.Response;
+import io.kqf.support.TestClock;
 import io.kqf.support.TestFacade;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** put / get / ack over real HTTP against a real broker (hustmq-api.md §1.4, §1.5, §2.4-2.6). */
 class QueueCoreTest {
+    private static final TestClock clock = new TestClock();
     private static TestFacade facade;
     private static Http http;
 
     @BeforeAll
     static void start() {
-        facade = TestFacade.start();
+        facade = TestFacade.start(TestFacade.isolatedSettings(), clock);
         http = facade.http;
+    }
+
+    @AfterEach
+    void engine_invariants_hold() {
+        facade.runtime().engine().checkInvariants();
     }
 
     @AfterAll
@@ -119,8 +127,9 @@ class QueueCoreTest {
         assertEquals(200, http.get("/ack?queue=acked&peer=0&token=" + token).status());
         assertEquals(0, unacked("acked"));
         assertEquals(412, http.get("/ack?queue=acked&peer=0&token=" + token).status(), "second ack");
-        // The queue's timeout is 5 "minutes" of 1 s here; once acked, nothing comes back after it either.
+        // Once acked, nothing comes back after the lease's deadline either (1 "minute" is 1 s here).
         http.get("/timeout?queue=acked&minute=1");
+        clock.advance(Duration.ofSeconds(2));
         assertEquals(404, http.get("/get?queue=acked&worker=worker1").status());
     }
 
@@ -156,13 +165,12 @@ class QueueCoreTest {
         http.get("/put?queue=redeliver&item=second");
         Response a = http.get("/get?queue=redeliver&worker=worker1&ack=false");
         Response b = http.get("/get?queue=redeliver&worker=worker2&ack=false");
-        long leasedBy = System.currentTimeMillis();
         assertEquals("first", a.body());
         assertEquals("second", b.body());
         http.get("/put?queue=redeliver&item=third");
         // A timeout change applies to outstanding leases: 1 "minute" (1 s in tests) after hand-out.
         assertEquals(200, http.get("/timeout?queue=redeliver&minute=1").status());
-        Await.until("both lease deadlines have passed", () -> System.currentTimeMillis() > leasedBy + 1_100 ? true : null);
+        clock.advance(Duration.ofSeconds(2));
 
         Response again = http.get("/get?queue=redeliver&worker=worker3&ack=false");
         assertEquals("first", again.body(), "the oldest expired lease comes first");
@@ -181,10 +189,9 @@ class QueueCoreTest {
         http.get("/put?queue=lazy&item=x");
         http.get("/timeout?queue=lazy&minute=1");
         String token = http.get("/get?queue=lazy&worker=worker1&ack=false").header("Ack-Token");
-        Response again = Await.until("redelivery", Duration.ofSeconds(30), () -> {
-            Response r = http.get("/get?queue=lazy&worker=worker1&ack=false");
-            return r.status() == 200 ? r : null;
-        });
+        assertEquals(404, http.get("/get?queue=lazy&worker=worker1&ack=false").status(), "leased until its deadline");
+        clock.advance(Duration.ofSeconds(2));
+        Response again = http.get("/get?queue=lazy&worker=worker1&ack=false");
         assertEquals("x", again.body());
         assertEquals(token, again.header("Ack-Token"));
     }

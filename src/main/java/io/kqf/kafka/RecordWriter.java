@@ -1,0 +1,61 @@
+package io.kqf.kafka;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Writes records through the node's one durable producer (acks=all, idempotent) and completes a
+ * future when Kafka acknowledged them. Sends never wait for each other: many requests' records
+ * share the producer's batches and round trips. A failure, synchronous or not, completes the
+ * future with {@link KafkaUnavailable}.
+ */
+public final class RecordWriter implements AutoCloseable {
+    /** Where an acknowledged record landed. */
+    public record Written(String topic, int partition, long offset, long timestamp) {
+    }
+
+    private final KafkaProducer<byte[], byte[]> producer;
+
+    public RecordWriter(KafkaProducer<byte[], byte[]> producer) {
+        this.producer = producer;
+    }
+
+    /** @param value null writes a tombstone */
+    public CompletableFuture<Written> send(String topic, byte[] key, byte[] value, Map<String, byte[]> headers) {
+        return send(topic, null, key, value, headers);
+    }
+
+    /** @param partition null lets the producer choose (by key, or sticky without one) */
+    public CompletableFuture<Written> send(String topic, Integer partition, byte[] key, byte[] value,
+                                           Map<String, byte[]> headers) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition, key, value);
+        headers.forEach((name, headerValue) -> record.headers().add(name, headerValue));
+        CompletableFuture<Written> written = new CompletableFuture<>();
+        try {
+            producer.send(record, (metadata, error) -> {
+                if (error != null) {
+                    written.completeExceptionally(new KafkaUnavailable("Kafka did not store the record: " + error.getMessage(), error));
+                } else {
+                    written.complete(new Written(metadata.topic(), metadata.partition(), metadata.offset(), metadata.timestamp()));
+                }
+            });
+        } catch (RuntimeException e) {
+            written.completeExceptionally(new KafkaUnavailable("Kafka did not accept the record: " + e.getMessage(), e));
+        }
+        return written;
+    }
+
+    /** The producer itself, for the parts not yet moved behind this class. */
+    public KafkaProducer<byte[], byte[]> producer() {
+        return producer;
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}
