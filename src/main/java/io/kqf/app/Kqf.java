@@ -49,12 +49,7 @@ public final class Kqf implements AutoCloseable {
         try {
             KafkaClients clients = new KafkaClients(settings.bootstrapServers(), settings.kafka(), settings.maxItemBytes());
             short replication = settings.embeddedKafka() || embedded != null ? 1 : settings.replicationFactor();
-            EngineRuntime runtime = EngineRuntime.start(clients, new EngineOptions(settings.topicPrefix(),
-                    settings.nodeId(), settings.groupId(), replication, settings.maxItemBytes(), settings.minute(),
-                    settings.defaultTimeoutMinutes(), settings.laneBufferRecords(), settings.fetchWait(),
-                    settings.commitInterval(), HUSTMQ_PRIORITIES, new EngineOptions.WaitLimits(settings.longPollingTimeout(), settings.subscribeTimeout(),
-                            settings.maxTimerCount(), settings.maxQueueSize(), settings.doGetCacheSize(),
-                            settings.doPostCacheSize(), settings.doGetTimeout(), settings.doPostTimeout())), clock);
+            EngineRuntime runtime = EngineRuntime.start(clients, engineOptions(settings, replication), clock);
             BasicAuth auth = settings.basicAuthFile() == null ? null
                     : BasicAuth.fromFile(settings.basicAuthFile(), settings.authFilter(), settings.authRealm());
             HustmqRoutes hustmq = new HustmqRoutes(runtime, VERSION, settings.maxDoTaskBodySize());
@@ -69,6 +64,16 @@ public final class Kqf implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** What the engine is told of the settings. */
+    public static EngineOptions engineOptions(Settings settings, short replication) {
+        return new EngineOptions(settings.topicPrefix(), settings.nodeId(), settings.groupId(), replication,
+                settings.maxItemBytes(), settings.minute(), settings.defaultTimeoutMinutes(), settings.laneBufferRecords(),
+                settings.fetchWait(), settings.commitInterval(), HUSTMQ_PRIORITIES, new EngineOptions.WaitLimits(
+                        settings.longPollingTimeout(), settings.subscribeTimeout(), settings.maxTimerCount(),
+                        settings.maxQueueSize(), settings.doGetCacheSize(), settings.doPostCacheSize(),
+                        settings.doGetTimeout(), settings.doPostTimeout()));
     }
 
     /** The engine of this node (tests and operations look inside). */

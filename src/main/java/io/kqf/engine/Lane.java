@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * One topic partition of a queue as the engine sees it.
@@ -24,7 +23,7 @@ import org.apache.kafka.common.TopicPartition;
 final class Lane {
     final QueueState queue;
     final int priority;
-    final TopicPartition tp;
+    final PartitionRef tp;
 
     private volatile boolean loaded;
     /** Lowest offset not acknowledged: the committed offset. */
@@ -42,7 +41,7 @@ final class Lane {
     /** Offsets with a lease-journal entry, tombstoned once the committed offset passes them. */
     private final TreeSet<Long> journaled = new TreeSet<>();
 
-    Lane(QueueState queue, int priority, TopicPartition tp) {
+    Lane(QueueState queue, int priority, PartitionRef tp) {
         this.queue = queue;
         this.priority = priority;
         this.tp = tp;

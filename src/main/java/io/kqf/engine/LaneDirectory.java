@@ -2,12 +2,11 @@ package io.kqf.engine;
 
 import java.util.Map;
 
-import org.apache.kafka.common.TopicPartition;
 
 /** What the {@link Poller} needs from the engine: lanes by partition, and their restore on assignment. */
 interface LaneDirectory {
     /** The lane of a partition of a known queue, or null if the topic is no queue of this node. */
-    Lane laneFor(TopicPartition tp);
+    Lane laneFor(PartitionRef tp);
 
     /**
      * Rebuilds a newly assigned lane from Kafka: committed offset, acked ranges (commit metadata

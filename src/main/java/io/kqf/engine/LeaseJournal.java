@@ -9,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import io.kqf.kafka.CompactedTopic;
 import io.kqf.kafka.KafkaClients;
 import io.kqf.kafka.RecordWriter;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * The compacted {@code _kqf.leases} topic: what a lane's committed offset and commit metadata
@@ -52,12 +51,12 @@ final class LeaseJournal {
         return send(key(lease.lane().tp, lease.offset()), value);
     }
 
-    CompletableFuture<Void> recordAckedRange(TopicPartition tp, long start, long end) {
+    CompletableFuture<Void> recordAckedRange(PartitionRef tp, long start, long end) {
         return send(key(tp, start), "R;" + end);
     }
 
     /** Tombstones, fire and forget: a stale entry below the committed offset is ignored on recovery. */
-    void forget(TopicPartition tp, Collection<Long> offsets) {
+    void forget(PartitionRef tp, Collection<Long> offsets) {
         for (long offset : offsets) {
             writer.send(topic, bytes(key(tp, offset)), null, Map.of());
         }
@@ -72,7 +71,7 @@ final class LeaseJournal {
         });
     }
 
-    private static String key(TopicPartition tp, long offset) {
+    private static String key(PartitionRef tp, long offset) {
         return tp.topic() + "/" + tp.partition() + "/" + offset;
     }
 
@@ -81,8 +80,8 @@ final class LeaseJournal {
     }
 
     /** Reads the whole journal: per partition, live leases and acked ranges. */
-    Map<TopicPartition, Recovered> read() {
-        Map<TopicPartition, Recovered> byPartition = new HashMap<>();
+    Map<PartitionRef, Recovered> read() {
+        Map<PartitionRef, Recovered> byPartition = new HashMap<>();
         CompactedTopic.readToEnd(clients, topic).forEach((key, raw) -> {
             int second = key.lastIndexOf('/');
             int first = key.lastIndexOf('/', second - 1);
@@ -90,7 +89,7 @@ final class LeaseJournal {
                 return;
             }
             try {
-                TopicPartition tp = new TopicPartition(key.substring(0, first), Integer.parseInt(key.substring(first + 1, second)));
+                PartitionRef tp = new PartitionRef(key.substring(0, first), Integer.parseInt(key.substring(first + 1, second)));
                 long offset = Long.parseLong(key.substring(second + 1));
                 String[] fields = new String(raw, StandardCharsets.UTF_8).split(";", -1);
                 Recovered recovered = byPartition.computeIfAbsent(tp, t -> new Recovered(new HashMap<>(), new AckedRanges()));

@@ -73,7 +73,7 @@ final class Leases {
      */
     Lease outstanding(Lane lane, AckToken token, String holder) {
         Lease lease = lane.queue.leases().at(lane, token.offset());
-        if (lease == null || !(Lease.ANYONE.equals(holder) || holder.equals(lease.holder()))) {
+        if (lease == null || !holder.equals(lease.holder())) {
             throw new EngineException(EngineException.Reason.NOT_OUTSTANDING,
                     "delivery " + describe(lane, token) + " is not outstanding (acknowledged, never issued, or held elsewhere)");
         }

@@ -69,10 +69,10 @@ final class Poller implements Runnable, AutoCloseable {
 
     /** What a {@link #submit submitted} command may do with the consumer. */
     interface Partitions {
-        long endOffset(TopicPartition tp);
+        long endOffset(PartitionRef partition);
 
         /** Moves the fetch position if this node owns the partition. */
-        void seekIfAssigned(TopicPartition tp, long offset);
+        void seekIfAssigned(PartitionRef partition, long offset);
     }
 
     /** @param commitLinger how long acks are gathered before a commit (0: commit as soon as the loop can) */
@@ -121,12 +121,14 @@ final class Poller implements Runnable, AutoCloseable {
         CompletableFuture<T> done = new CompletableFuture<>();
         Partitions partitions = new Partitions() {
             @Override
-            public long endOffset(TopicPartition tp) {
+            public long endOffset(PartitionRef partition) {
+                TopicPartition tp = kafka(partition);
                 return consumer.endOffsets(List.of(tp)).get(tp);
             }
 
             @Override
-            public void seekIfAssigned(TopicPartition tp, long offset) {
+            public void seekIfAssigned(PartitionRef partition, long offset) {
+                TopicPartition tp = kafka(partition);
                 if (consumer.assignment().contains(tp)) {
                     consumer.seek(tp, offset);
                 }
@@ -248,10 +250,10 @@ final class Poller implements Runnable, AutoCloseable {
     private void refreshWatched() {
         for (Lane lane : watched) {
             watched.remove(lane);
-            if (assigned.get(lane.tp) != lane) {
+            if (assigned.get(kafka(lane.tp)) != lane) {
                 continue;
             }
-            long position = retryWakeup(() -> consumer.position(lane.tp));
+            long position = retryWakeup(() -> consumer.position(kafka(lane.tp)));
             synchronized (lane.queue) {
                 lane.noteFetchPosition(position);
                 lane.queue.changed();
@@ -266,8 +268,8 @@ final class Poller implements Runnable, AutoCloseable {
         List<TopicPartition> resume = new ArrayList<>();
         paused.removeIf(lane -> {
             boolean drained = lane.buffered() <= bufferLimit / 2;
-            if (drained && assigned.get(lane.tp) == lane) {
-                resume.add(lane.tp);
+            if (drained && assigned.get(kafka(lane.tp)) == lane) {
+                resume.add(kafka(lane.tp));
             }
             return drained;
         });
@@ -303,11 +305,11 @@ final class Poller implements Runnable, AutoCloseable {
         List<CompletableFuture<Void>> overflowWrites = new ArrayList<>();
         List<long[]> overflowRanges = new ArrayList<>();
         for (Lane lane : lanes) {
-            if (assigned.get(lane.tp) != lane) {
+            if (assigned.get(kafka(lane.tp)) != lane) {
                 continue;
             }
             synchronized (lane.queue) {
-                offsets.put(lane.tp, new OffsetAndMetadata(lane.low(), lane.ackedMetadata(MAX_METADATA_CHARS)));
+                offsets.put(kafka(lane.tp), new OffsetAndMetadata(lane.low(), lane.ackedMetadata(MAX_METADATA_CHARS)));
                 lane.ackedOverflow(MAX_METADATA_CHARS).forEach((start, end) -> {
                     overflowRanges.add(new long[] {start, end});
                     lane.noteJournaled(start);
@@ -344,7 +346,7 @@ final class Poller implements Runnable, AutoCloseable {
             journal.forget(lane.tp, below);
         });
         for (CommitWaiter w : waiters) {
-            if (offsets.containsKey(w.lane().tp)) {
+            if (offsets.containsKey(kafka(w.lane().tp))) {
                 w.done().complete(null);
             } else {
                 w.done().completeExceptionally(EngineException.unavailable(
@@ -389,10 +391,10 @@ final class Poller implements Runnable, AutoCloseable {
             Map<TopicPartition, OffsetAndMetadata> committed = retryWakeup(() -> consumer.committed(tps));
             Map<TopicPartition, Long> begin = retryWakeup(() -> consumer.beginningOffsets(tps));
             Map<TopicPartition, Long> end = retryWakeup(() -> consumer.endOffsets(tps));
-            Map<TopicPartition, LeaseJournal.Recovered> recovered = journal.read();
+            Map<PartitionRef, LeaseJournal.Recovered> recovered = journal.read();
             List<TopicPartition> unknown = new ArrayList<>();
             for (TopicPartition tp : tps) {
-                Lane lane = directory.laneFor(tp);
+                Lane lane = directory.laneFor(ref(tp));
                 if (lane == null) {
                     unknown.add(tp);
                     continue;
@@ -400,7 +402,7 @@ final class Poller implements Runnable, AutoCloseable {
                 OffsetAndMetadata c = committed.get(tp);
                 long low = Math.max(c == null ? 0 : c.offset(), begin.getOrDefault(tp, 0L));
                 AckedRanges acked = AckedRanges.decode(c == null ? null : c.metadata());
-                LeaseJournal.Recovered fromJournal = recovered.get(tp);
+                LeaseJournal.Recovered fromJournal = recovered.get(ref(tp));
                 Map<Long, LeaseJournal.Entry> leases = Map.of();
                 if (fromJournal != null) {
                     fromJournal.acked().ranges().forEach(acked::addRange);
@@ -425,6 +427,14 @@ final class Poller implements Runnable, AutoCloseable {
                 directory.release(lane);
             }
         }
+    }
+
+    private static TopicPartition kafka(PartitionRef partition) {
+        return new TopicPartition(partition.topic(), partition.partition());
+    }
+
+    private static PartitionRef ref(TopicPartition tp) {
+        return new PartitionRef(tp.topic(), tp.partition());
     }
 
     private static <T> T retryWakeup(java.util.function.Supplier<T> call) {

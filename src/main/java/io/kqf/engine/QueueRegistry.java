@@ -13,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.kqf.kafka.KafkaUnavailable;
 import io.kqf.kafka.TopicRefused;
 import io.kqf.kafka.TopicAdmin;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Every queue this node knows, their lanes and topics. Creates queues (topic, then attributes)
@@ -247,7 +246,7 @@ final class QueueRegistry implements LaneDirectory {
     }
 
     @Override
-    public Lane laneFor(TopicPartition tp) {
+    public Lane laneFor(PartitionRef tp) {
         LaneTopic laneTopic = byTopic.get(tp.topic());
         return laneTopic == null ? null : laneTopic.queue().lane(laneTopic.priority(), tp.partition(), tp.topic());
     }

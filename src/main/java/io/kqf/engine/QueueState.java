@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * The live state of one queue on this node: its attributes, its lanes (priority → partitions),
@@ -86,7 +85,7 @@ final class QueueState {
 
     synchronized Lane lane(int priority, int partition, String topic) {
         return lanes.computeIfAbsent(priority, p -> new TreeMap<>())
-                .computeIfAbsent(partition, p -> new Lane(this, priority, new TopicPartition(topic, partition)));
+                .computeIfAbsent(partition, p -> new Lane(this, priority, new PartitionRef(topic, partition)));
     }
 
     synchronized Lane existingLane(int priority, int partition) {

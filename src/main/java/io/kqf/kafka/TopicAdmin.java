@@ -43,6 +43,7 @@ public final class TopicAdmin implements AutoCloseable {
         Map<String, String> config = new java.util.HashMap<>(extraConfig);
         config.put("max.message.bytes", String.valueOf(maxMessageBytes));
         if (create(topic, partitions, config)) {
+            awaitLeaders(topic, partitions);
             return partitions;
         }
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
@@ -52,6 +53,37 @@ public final class TopicAdmin implements AutoCloseable {
             java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
         }
         return existing.orElseThrow(() -> new KafkaUnavailable("topic " + topic + " exists but cannot be described"));
+    }
+
+    /**
+     * Waits until every partition of a topic just created has a leader. Producing earlier makes
+     * the idempotent producer's first batches fail with NOT_LEADER_OR_FOLLOWER and their retries
+     * with OUT_OF_ORDER_SEQUENCE until the delivery timeout (seen with 3 partitions on the
+     * embedded broker).
+     */
+    private void awaitLeaders(String topic, int partitions) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+                if (description.partitions().size() == partitions
+                        && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw new KafkaUnavailable("cannot describe topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+                }
+            } catch (TimeoutException e) {
+                break;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaUnavailable("interrupted", e);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+        }
+        throw new KafkaUnavailable("topic " + topic + " has no leader for every partition within " + TIMEOUT);
     }
 
     /** Partition count of an existing topic, empty if the topic does not exist. */
