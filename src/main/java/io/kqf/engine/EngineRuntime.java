@@ -4,7 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ScheduledExecutorService;
 
 import io.kqf.kafka.KafkaClients;
@@ -22,6 +25,8 @@ import org.slf4j.LoggerFactory;
 public final class EngineRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EngineRuntime.class);
     private static final int RECORD_READERS = 4;
+    /** Threads that complete engine futures (and so run what callers chained to them). */
+    private static final int COMPLETION_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
     /** RPC messages matter for do_get_timeout at most (minutes): keep an hour. */
     private static final Map<String, String> TRANSIENT_TOPIC_CONFIG = Map.of("retention.ms", String.valueOf(3600 * 1000));
 
@@ -35,10 +40,12 @@ public final class EngineRuntime implements AutoCloseable {
     private final TaskExchange tasks;
     private final RecordReader reader;
     private final ScheduledExecutorService waitTimer;
+    private final ExecutorService completions;
 
     private EngineRuntime(RecordWriter writer, TopicAdmin admin, MetaStore metaStore, Poller poller,
                           QueueEngine engine, PushQueues push, LongPolls longPolls, TaskExchange tasks,
-                          RecordReader reader, ScheduledExecutorService waitTimer) {
+                          RecordReader reader, ScheduledExecutorService waitTimer, ExecutorService completions) {
+        this.completions = completions;
         this.writer = writer;
         this.admin = admin;
         this.metaStore = metaStore;
@@ -59,7 +66,8 @@ public final class EngineRuntime implements AutoCloseable {
         admin.ensureCompacted(EngineOptions.LEASES_TOPIC);
         admin.ensureData(TaskBus.TASKS_TOPIC, 1, TRANSIENT_TOPIC_CONFIG);
         admin.ensureData(TaskBus.REPLIES_TOPIC, 1, TRANSIENT_TOPIC_CONFIG);
-        RecordWriter writer = new RecordWriter(clients.producer("kqf-" + options.nodeId()));
+        ExecutorService completions = Executors.newFixedThreadPool(COMPLETION_THREADS, daemon("kqf-complete"));
+        RecordWriter writer = new RecordWriter(clients.producer("kqf-" + options.nodeId()), completions);
         QueueNames names = new QueueNames(options.topicPrefix());
         ItemLimit itemLimit = new ItemLimit(options.maxItemBytes());
         long waitNanos = options.fetchWait().toNanos();
@@ -70,7 +78,7 @@ public final class EngineRuntime implements AutoCloseable {
         Ownership ownership = new Ownership();
         MetaStore metaStore = new MetaStore(clients, writer, EngineOptions.META_TOPIC, names, options.nodeId());
         Poller poller = new Poller(clients.groupConsumer(options.groupId(), options.nodeId(), 2000), journal,
-                options.laneBufferRecords(), options.commitLinger());
+                options.laneBufferRecords(), options.commitLinger(), completions);
         QueueRegistry registry = new QueueRegistry(names, admin, metaStore, poller, leases, events, clock,
                 options.defaultTimeoutMinutes(), options.minute().toMillis());
         metaStore.start(Duration.ofSeconds(60), registry::onRemoteChange);
@@ -78,11 +86,7 @@ public final class EngineRuntime implements AutoCloseable {
         poller.start(registry);
 
         EngineOptions.WaitLimits waits = options.waits();
-        ScheduledExecutorService waitTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "kqf-wait-timer");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledExecutorService waitTimer = Executors.newSingleThreadScheduledExecutor(daemon("kqf-wait-timer"));
         RecordReader reader = new RecordReader(clients, RECORD_READERS);
         PushQueues push = new PushQueues(itemLimit, registry, writer.producer(), metaStore, reader, clock,
                 new WaitList<>("evsub", waits.maxTimerCount(), waits.maxQueueSize(), new PushQueues.EvsubOutcome.TimedOut(), waitTimer),
@@ -103,7 +107,17 @@ public final class EngineRuntime implements AutoCloseable {
         bus.start();
         log.info("queue engine started: node {}, group {}, {} queues", options.nodeId(), options.groupId(),
                 registry.existing().size());
-        return new EngineRuntime(writer, admin, metaStore, poller, engine, push, longPolls, tasks, reader, waitTimer);
+        return new EngineRuntime(writer, admin, metaStore, poller, engine, push, longPolls, tasks, reader, waitTimer,
+                completions);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     public QueueEngine engine() {
@@ -132,6 +146,7 @@ public final class EngineRuntime implements AutoCloseable {
         poller.close();
         metaStore.close();
         writer.close();
+        completions.shutdown();
         admin.close();
     }
 }

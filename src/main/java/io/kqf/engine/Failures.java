@@ -21,6 +21,28 @@ final class Failures {
     }
 
     /**
+     * The same outcome, but failing with UNAVAILABLE if it has not come within {@code timeoutNanos}:
+     * no request waits on Kafka without a bound. Engine refusals pass through; any other failure
+     * becomes UNAVAILABLE naming {@code what}.
+     */
+    static <T> CompletableFuture<T> within(CompletableFuture<T> future, long timeoutNanos, String what) {
+        return future.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).handle((value, error) -> {
+            if (error == null) {
+                return value;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof EngineException refusal) {
+                throw refusal;
+            }
+            if (cause instanceof TimeoutException) {
+                throw EngineException.unavailable(what + " did not finish within "
+                        + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+            }
+            throw EngineException.unavailable(what + " failed: " + messageOf(cause));
+        });
+    }
+
+    /**
      * Waits at most {@code timeoutNanos} for {@code future}. An engine refusal it failed with is
      * rethrown as is; any other failure, and the timeout, become UNAVAILABLE naming {@code what}.
      */

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * fetches records into lanes, pauses partitions whose lane buffer is full, restores lanes on
  * assignment and commits acks in groups: every ack registered before a commit starts is completed
  * by that commit, so an acknowledged 200 is never delivered again. Other threads only enqueue
- * work and {@link #nudge()} it; no consumer call is made outside this thread.
+ * work and {@link #nudge()} it; no consumer call is made outside this thread, and no caller's
+ * continuation runs on it.
  */
 final class Poller implements Runnable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Poller.class);
@@ -58,6 +60,12 @@ final class Poller implements Runnable, AutoCloseable {
     private final Set<Lane> paused = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean polling = new AtomicBoolean();
     private final long lingerNanos;
+    /**
+     * Where the futures this thread settles are completed: their dependents (a response being
+     * written, a parked request served) must never run on the poller, which would stall fetching
+     * and committing for every queue.
+     */
+    private final Executor completions;
     /** When the oldest ack not yet taken by a commit arrived (System.nanoTime), 0 when none waits. */
     private final java.util.concurrent.atomic.AtomicLong firstAckNanos = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running = true;
@@ -76,8 +84,10 @@ final class Poller implements Runnable, AutoCloseable {
     }
 
     /** @param commitLinger how long acks are gathered before a commit (0: commit as soon as the loop can) */
-    Poller(KafkaConsumer<byte[], byte[]> consumer, LeaseJournal journal, int bufferLimit, Duration commitLinger) {
+    Poller(KafkaConsumer<byte[], byte[]> consumer, LeaseJournal journal, int bufferLimit, Duration commitLinger,
+           Executor completions) {
         this.consumer = consumer;
+        this.completions = completions;
         this.journal = journal;
         this.bufferLimit = bufferLimit;
         this.lingerNanos = commitLinger.toNanos();
@@ -138,9 +148,10 @@ final class Poller implements Runnable, AutoCloseable {
             try {
                 // A nudge from another thread interrupts blocking consumer calls; commands only
                 // read before they change anything, so run them again.
-                done.complete(retryWakeup(() -> command.apply(partitions)));
+                T result = retryWakeup(() -> command.apply(partitions));
+                completions.execute(() -> done.complete(result));
             } catch (RuntimeException e) {
-                done.completeExceptionally(e);
+                completions.execute(() -> done.completeExceptionally(e));
             }
         });
         nudge();
@@ -333,7 +344,7 @@ final class Poller implements Runnable, AutoCloseable {
             return;
         } catch (RuntimeException e) {
             EngineException failure = EngineException.unavailable("offset commit failed: " + e.getMessage());
-            waiters.forEach(w -> w.done().completeExceptionally(failure));
+            waiters.forEach(w -> completions.execute(() -> w.done().completeExceptionally(failure)));
             return;
         }
         forgettable.forEach((lane, below) -> {
@@ -347,10 +358,11 @@ final class Poller implements Runnable, AutoCloseable {
         });
         for (CommitWaiter w : waiters) {
             if (offsets.containsKey(kafka(w.lane().tp))) {
-                w.done().complete(null);
+                completions.execute(() -> w.done().complete(null));
             } else {
-                w.done().completeExceptionally(EngineException.unavailable(
-                        "partition " + w.lane().tp + " is no longer owned by this node; the ack was not committed"));
+                EngineException lost = EngineException.unavailable(
+                        "partition " + w.lane().tp + " is no longer owned by this node; the ack was not committed");
+                completions.execute(() -> w.done().completeExceptionally(lost));
             }
         }
     }

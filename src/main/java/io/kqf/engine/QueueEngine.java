@@ -22,6 +22,8 @@ import io.kqf.kafka.RecordWriter;
 public final class QueueEngine {
     public static final int MAX_CAPACITY = 5_000_000;
     public static final int MAX_TIMEOUT_MINUTES = 255;
+    /** Longest a request waits for Kafka to acknowledge a commit or a write (the producer's delivery timeout). */
+    private static final long KAFKA_ANSWER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     private final QueueRegistry registry;
     private final Poller poller;
@@ -187,7 +189,7 @@ public final class QueueEngine {
             }
         }
         Delivery answer = delivery;
-        CompletableFuture<Void> durable = commit != null ? poller.commit(commit) : leases.journal(lease);
+        CompletableFuture<Void> durable = commit != null ? committed(commit) : journaled(lease);
         return durable.thenApply(v -> Optional.of(answer));
     }
 
@@ -251,7 +253,7 @@ public final class QueueEngine {
             ownership.awaitServedHere(lane.queue, List.of(lane), System.nanoTime() + fetchWaitNanos);
             leases.ack(leases.outstanding(lane, token, holder));
         }
-        return poller.commit(lane);
+        return committed(lane);
     }
 
     /** Extends a lease to now + {@code duration}; completes with the new deadline once journaled. */
@@ -276,7 +278,16 @@ public final class QueueEngine {
             retimed = leases.retime(lease, clock.millis() + fromNow.toMillis());
             lane.queue.changed();
         }
-        return leases.journal(retimed).thenApply(v -> retimed.deadline());
+        return journaled(retimed).thenApply(v -> retimed.deadline());
+    }
+
+    /** Completes once the lane's acks so far are committed, UNAVAILABLE after {@link #KAFKA_ANSWER_NANOS}. */
+    private CompletableFuture<Void> committed(Lane lane) {
+        return Failures.within(poller.commit(lane), KAFKA_ANSWER_NANOS, "committing the ack");
+    }
+
+    private CompletableFuture<Void> journaled(Lease lease) {
+        return Failures.within(leases.journal(lease), KAFKA_ANSWER_NANOS, "journaling the lease");
     }
 
     private Lane leasedLane(String queueName, AckToken token) {

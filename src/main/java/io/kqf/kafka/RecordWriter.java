@@ -3,6 +3,7 @@ package io.kqf.kafka;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -19,9 +20,16 @@ public final class RecordWriter implements AutoCloseable {
     }
 
     private final KafkaProducer<byte[], byte[]> producer;
+    private final Executor completions;
 
-    public RecordWriter(KafkaProducer<byte[], byte[]> producer) {
+    /**
+     * @param completions where acknowledgements complete their futures: the producer's one network
+     *                    thread must not run callers' continuations (writing HTTP responses
+     *                    there serialises every put and delays the next produce request)
+     */
+    public RecordWriter(KafkaProducer<byte[], byte[]> producer, Executor completions) {
         this.producer = producer;
+        this.completions = completions;
     }
 
     /** @param value null writes a tombstone */
@@ -36,13 +44,13 @@ public final class RecordWriter implements AutoCloseable {
         headers.forEach((name, headerValue) -> record.headers().add(name, headerValue));
         CompletableFuture<Written> written = new CompletableFuture<>();
         try {
-            producer.send(record, (metadata, error) -> {
+            producer.send(record, (metadata, error) -> completions.execute(() -> {
                 if (error != null) {
                     written.completeExceptionally(new KafkaUnavailable("Kafka did not store the record: " + error.getMessage(), error));
                 } else {
                     written.complete(new Written(metadata.topic(), metadata.partition(), metadata.offset(), metadata.timestamp()));
                 }
-            });
+            }));
         } catch (RuntimeException e) {
             written.completeExceptionally(new KafkaUnavailable("Kafka did not accept the record: " + e.getMessage(), e));
         }

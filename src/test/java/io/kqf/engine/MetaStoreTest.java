@@ -36,7 +36,7 @@ class MetaStoreTest {
             List<String> seenByA = new CopyOnWriteArrayList<>();
             List<String> seenByB = new CopyOnWriteArrayList<>();
             QueueNames names = new QueueNames(prefix);
-            RecordWriter writer = new RecordWriter(producer);
+            RecordWriter writer = new RecordWriter(producer, Runnable::run);
             MetaStore a = new MetaStore(clients, writer, EngineOptions.META_TOPIC, names, "node-a");
             MetaStore b = new MetaStore(clients, writer, EngineOptions.META_TOPIC, names, "node-b");
             a.start(Duration.ofSeconds(30), (q, m) -> seenByA.add(q));
