@@ -17,12 +17,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -39,41 +37,31 @@ import org.slf4j.LoggerFactory;
  */
 final class Poller implements Runnable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Poller.class);
-    /** Commit metadata must stay under the broker's offset.metadata.max.bytes (4096 by default). */
-    static final int MAX_METADATA_CHARS = 4000;
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
-    private static final long OVERFLOW_WRITE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private volatile LaneDirectory directory;
     private final LeaseJournal journal;
+    private final GroupCommit commits;
     private final int bufferLimit;
     private final AtomicReference<Set<String>> wantedTopics = new AtomicReference<>(Set.of());
     private final AtomicBoolean subscriptionChanged = new AtomicBoolean();
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
-    private final Set<Lane> dirty = ConcurrentHashMap.newKeySet();
-    private final ConcurrentLinkedQueue<CommitWaiter> commitWaiters = new ConcurrentLinkedQueue<>();
     /** Lanes a get is waiting on: their fetch position is refreshed every loop. */
     private final Set<Lane> watched = ConcurrentHashMap.newKeySet();
     private final Map<TopicPartition, Lane> assigned = new HashMap<>();
     /** Written by the poller only; read by request threads that drained a lane (so concurrent). */
     private final Set<Lane> paused = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean polling = new AtomicBoolean();
-    private final long lingerNanos;
     /**
      * Where the futures this thread settles are completed: their dependents (a response being
      * written, a parked request served) must never run on the poller, which would stall fetching
      * and committing for every queue.
      */
     private final Executor completions;
-    /** When the oldest ack not yet taken by a commit arrived (System.nanoTime), 0 when none waits. */
-    private final java.util.concurrent.atomic.AtomicLong firstAckNanos = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running = true;
     private volatile Thread thread;
-
-    /** A caller waiting until the acks it applied to {@code lane} are committed. */
-    private record CommitWaiter(Lane lane, CompletableFuture<Void> done) {
-    }
 
     /** What a {@link #submit submitted} command may do with the consumer. */
     interface Partitions {
@@ -90,7 +78,7 @@ final class Poller implements Runnable, AutoCloseable {
         this.completions = completions;
         this.journal = journal;
         this.bufferLimit = bufferLimit;
-        this.lingerNanos = commitLinger.toNanos();
+        this.commits = new GroupCommit(journal, commitLinger, completions);
     }
 
     /** Starts polling for the lanes {@code lanes} knows; no consumer call happens before. */
@@ -111,19 +99,10 @@ final class Poller implements Runnable, AutoCloseable {
     /** Completes once every ack applied to {@code lane} before this call is committed to Kafka. */
     CompletableFuture<Void> commit(Lane lane) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        dirty.add(lane);
-        commitWaiters.add(new CommitWaiter(lane, done));
-        // With a linger only the first ack of a round wakes the poller; it waits out the rest.
-        if (firstAckNanos.compareAndSet(0, System.nanoTime()) || lingerNanos == 0) {
+        if (commits.register(lane, done)) {
             nudge();
         }
         return done;
-    }
-
-    /** Nanoseconds until the gathered acks are due for a commit; 0 when due now or none waits. */
-    private long lingerLeft() {
-        long first = firstAckNanos.get();
-        return first == 0 ? 0 : Math.max(0, first + lingerNanos - System.nanoTime());
     }
 
     /** Runs {@code command} on the poller thread (it may use the consumer); it must be safe to run again. */
@@ -132,13 +111,13 @@ final class Poller implements Runnable, AutoCloseable {
         Partitions partitions = new Partitions() {
             @Override
             public long endOffset(PartitionRef partition) {
-                TopicPartition tp = kafka(partition);
+                TopicPartition tp = KafkaTypes.partition(partition);
                 return consumer.endOffsets(List.of(tp)).get(tp);
             }
 
             @Override
             public void seekIfAssigned(PartitionRef partition, long offset) {
-                TopicPartition tp = kafka(partition);
+                TopicPartition tp = KafkaTypes.partition(partition);
                 if (consumer.assignment().contains(tp)) {
                     consumer.seek(tp, offset);
                 }
@@ -202,7 +181,7 @@ final class Poller implements Runnable, AutoCloseable {
         while ((command = commands.poll()) != null) {
             command.run();
         }
-        long linger = lingerLeft();
+        long linger = commits.lingerLeft();
         if (linger == 0) {
             commitDirty();
         }
@@ -210,7 +189,7 @@ final class Poller implements Runnable, AutoCloseable {
             LockSupport.parkNanos(IDLE_POLL.toNanos());
             return;
         }
-        boolean busy = !commands.isEmpty() || (linger == 0 && !dirty.isEmpty()) || subscriptionChanged.get();
+        boolean busy = !commands.isEmpty() || (linger == 0 && commits.pending()) || subscriptionChanged.get();
         Duration wait = busy ? Duration.ZERO : linger > 0 ? Duration.ofNanos(Math.min(linger, IDLE_POLL.toNanos())) : IDLE_POLL;
         ConsumerRecords<byte[], byte[]> records;
         polling.set(true);
@@ -230,7 +209,7 @@ final class Poller implements Runnable, AutoCloseable {
             if (lane == null) {
                 continue;
             }
-            List<Message> batch = messages(records.records(tp));
+            List<Message> batch = KafkaTypes.messages(records.records(tp));
             synchronized (lane.queue) {
                 lane.offer(batch);
                 lane.queue.changed();
@@ -242,29 +221,13 @@ final class Poller implements Runnable, AutoCloseable {
         }
     }
 
-    private static List<Message> messages(List<ConsumerRecord<byte[], byte[]>> records) {
-        List<Message> messages = new ArrayList<>(records.size());
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            List<Message.Header> headers = List.of();
-            Header[] raw = record.headers().toArray();
-            if (raw.length > 0) {
-                headers = new ArrayList<>(raw.length);
-                for (Header header : raw) {
-                    headers.add(new Message.Header(header.key(), header.value()));
-                }
-            }
-            messages.add(new Message(record.offset(), record.timestamp(), record.key(), record.value(), headers));
-        }
-        return messages;
-    }
-
     private void refreshWatched() {
         for (Lane lane : watched) {
             watched.remove(lane);
-            if (assigned.get(kafka(lane.tp)) != lane) {
+            if (assigned.get(KafkaTypes.partition(lane.tp)) != lane) {
                 continue;
             }
-            long position = retryWakeup(() -> consumer.position(kafka(lane.tp)));
+            long position = retryWakeup(() -> consumer.position(KafkaTypes.partition(lane.tp)));
             synchronized (lane.queue) {
                 lane.noteFetchPosition(position);
                 lane.queue.changed();
@@ -279,8 +242,8 @@ final class Poller implements Runnable, AutoCloseable {
         List<TopicPartition> resume = new ArrayList<>();
         paused.removeIf(lane -> {
             boolean drained = lane.buffered() <= bufferLimit / 2;
-            if (drained && assigned.get(kafka(lane.tp)) == lane) {
-                resume.add(kafka(lane.tp));
+            if (drained && assigned.get(KafkaTypes.partition(lane.tp)) == lane) {
+                resume.add(KafkaTypes.partition(lane.tp));
             }
             return drained;
         });
@@ -297,87 +260,32 @@ final class Poller implements Runnable, AutoCloseable {
     }
 
     private void commitDirty() {
-        firstAckNanos.set(0);
-        if (dirty.isEmpty() && commitWaiters.isEmpty()) {
-            return;
-        }
-        List<CommitWaiter> waiters = new ArrayList<>();
-        CommitWaiter waiter;
-        while ((waiter = commitWaiters.poll()) != null) {
-            waiters.add(waiter);
-        }
-        // Drain waiters before lanes: each waiter's ack was applied before it was queued, so the
-        // state snapshot below includes it. Its lane is committed now even if an earlier cycle took it.
-        Set<Lane> lanes = new HashSet<>(dirty);
-        dirty.removeAll(lanes);
-        waiters.forEach(w -> lanes.add(w.lane()));
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        Map<Lane, List<Long>> forgettable = new HashMap<>();
-        List<CompletableFuture<Void>> overflowWrites = new ArrayList<>();
-        List<long[]> overflowRanges = new ArrayList<>();
-        for (Lane lane : lanes) {
-            if (assigned.get(kafka(lane.tp)) != lane) {
-                continue;
-            }
-            synchronized (lane.queue) {
-                offsets.put(kafka(lane.tp), new OffsetAndMetadata(lane.low(), lane.ackedMetadata(MAX_METADATA_CHARS)));
-                lane.ackedOverflow(MAX_METADATA_CHARS).forEach((start, end) -> {
-                    overflowRanges.add(new long[] {start, end});
-                    lane.noteJournaled(start);
-                });
-                forgettable.put(lane, lane.journaledBelowLow());
-            }
-            for (long[] range : overflowRanges) {
-                overflowWrites.add(journal.recordAckedRange(lane.tp, range[0], range[1]));
-            }
-            overflowRanges.clear();
-        }
-        try {
-            Failures.await(CompletableFuture.allOf(overflowWrites.toArray(CompletableFuture[]::new)),
-                    OVERFLOW_WRITE_NANOS, "journaling acked ranges");
-            if (!offsets.isEmpty()) {
-                commitSyncThroughWakeups(offsets);
-            }
-        } catch (RebalanceInProgressException | RetriableException e) {
-            dirty.addAll(lanes);
-            commitWaiters.addAll(waiters);
-            return;
-        } catch (RuntimeException e) {
-            EngineException failure = EngineException.unavailable("offset commit failed: " + e.getMessage());
-            waiters.forEach(w -> completions.execute(() -> w.done().completeExceptionally(failure)));
-            return;
-        }
-        forgettable.forEach((lane, below) -> {
-            if (below.isEmpty()) {
-                return;
-            }
-            synchronized (lane.queue) {
-                lane.forgetJournaled(below);
-            }
-            journal.forget(lane.tp, below);
-        });
-        for (CommitWaiter w : waiters) {
-            if (offsets.containsKey(kafka(w.lane().tp))) {
-                completions.execute(() -> w.done().complete(null));
-            } else {
-                EngineException lost = EngineException.unavailable(
-                        "partition " + w.lane().tp + " is no longer owned by this node; the ack was not committed");
-                completions.execute(() -> w.done().completeExceptionally(lost));
-            }
-        }
+        commits.commitRound(committer);
     }
 
-    /** A nudge during commitSync interrupts it; the commit is idempotent, so simply do it again. */
-    private void commitSyncThroughWakeups(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        while (true) {
+    private final GroupCommit.Committer committer = new GroupCommit.Committer() {
+        @Override
+        public boolean owns(Lane lane) {
+            return assigned.get(KafkaTypes.partition(lane.tp)) == lane;
+        }
+
+        @Override
+        public boolean commit(Map<Lane, GroupCommit.Offset> offsets) {
+            Map<TopicPartition, OffsetAndMetadata> kafkaOffsets = new HashMap<>();
+            offsets.forEach((lane, offset) -> kafkaOffsets.put(KafkaTypes.partition(lane.tp),
+                    new OffsetAndMetadata(offset.committed(), offset.metadata())));
             try {
-                consumer.commitSync(offsets, Duration.ofSeconds(30));
-                return;
-            } catch (WakeupException e) {
-                // retry
+                // A nudge during commitSync interrupts it; the commit is idempotent, so do it again.
+                retryWakeup(() -> {
+                    consumer.commitSync(kafkaOffsets, COMMIT_TIMEOUT);
+                    return null;
+                });
+                return true;
+            } catch (RebalanceInProgressException | RetriableException e) {
+                return false;
             }
         }
-    }
+    };
 
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
@@ -406,7 +314,7 @@ final class Poller implements Runnable, AutoCloseable {
             Map<PartitionRef, LeaseJournal.Recovered> recovered = journal.read();
             List<TopicPartition> unknown = new ArrayList<>();
             for (TopicPartition tp : tps) {
-                Lane lane = directory.laneFor(ref(tp));
+                Lane lane = directory.laneFor(KafkaTypes.ref(tp));
                 if (lane == null) {
                     unknown.add(tp);
                     continue;
@@ -414,7 +322,7 @@ final class Poller implements Runnable, AutoCloseable {
                 OffsetAndMetadata c = committed.get(tp);
                 long low = Math.max(c == null ? 0 : c.offset(), begin.getOrDefault(tp, 0L));
                 AckedRanges acked = AckedRanges.decode(c == null ? null : c.metadata());
-                LeaseJournal.Recovered fromJournal = recovered.get(ref(tp));
+                LeaseJournal.Recovered fromJournal = recovered.get(KafkaTypes.ref(tp));
                 Map<Long, LeaseJournal.Entry> leases = Map.of();
                 if (fromJournal != null) {
                     fromJournal.acked().ranges().forEach(acked::addRange);
@@ -439,14 +347,6 @@ final class Poller implements Runnable, AutoCloseable {
                 directory.release(lane);
             }
         }
-    }
-
-    private static TopicPartition kafka(PartitionRef partition) {
-        return new TopicPartition(partition.topic(), partition.partition());
-    }
-
-    private static PartitionRef ref(TopicPartition tp) {
-        return new PartitionRef(tp.topic(), tp.partition());
     }
 
     private static <T> T retryWakeup(java.util.function.Supplier<T> call) {

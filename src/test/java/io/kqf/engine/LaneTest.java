@@ -58,11 +58,11 @@ class LaneTest {
         lane.ack(lane.takeReady().offset());
         lane.ack(lane.takeReady().offset());
         assertEquals(0, lane.low(), "offset 0 is leased: the commit cannot pass it");
-        assertEquals("1-2", lane.ackedMetadata(Poller.MAX_METADATA_CHARS));
+        assertEquals("1-2", lane.ackedMetadata(GroupCommit.MAX_METADATA_CHARS));
         assertEquals(1, lane.ready());
         queue.leases().ack(first);
         assertEquals(3, lane.low());
-        assertEquals("", lane.ackedMetadata(Poller.MAX_METADATA_CHARS));
+        assertEquals("", lane.ackedMetadata(GroupCommit.MAX_METADATA_CHARS));
     }
 
     @Test
