@@ -3,21 +3,22 @@ package io.kqf.engine;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import io.kqf.kafka.TopicNames;
+
 /**
- * Queue names ↔ Kafka topics. {@code topic = prefix + name} with ':' (legal in queue names, illegal
- * in topics) written as '-' (illegal in queue names), a bijection. Lane p > 0 is
- * {@code <topic>.__p<p>}; names with a dot-segment starting "__" are reserved for such lanes.
+ * Which names are queue names (1-64 characters of [0-9A-Za-z_:.], no dot-segment starting "__":
+ * those spell lane topics; no {@code _kqf} prefix: internal topics), and through {@link TopicNames}
+ * the topics of their lanes.
  */
 public final class QueueNames {
     /** hustmq queue names: 1-64 characters of [0-9A-Za-z_:.]. */
     private static final Pattern NAME = Pattern.compile("[0-9A-Za-z_:.]{1,64}");
     private static final String INTERNAL_PREFIX = "_kqf";
-    private static final String LANE_SUFFIX = ".__p";
 
-    private final String topicPrefix;
+    private final TopicNames topics;
 
     public QueueNames(String topicPrefix) {
-        this.topicPrefix = topicPrefix;
+        this.topics = new TopicNames(topicPrefix);
     }
 
     /** Throws BAD_REQUEST with the reason when {@code name} cannot be a queue name. */
@@ -41,20 +42,18 @@ public final class QueueNames {
 
     /** The topic of lane {@code priority} of a (valid) queue. */
     public String topic(String queue, int priority) {
-        String base = topicPrefix + queue.replace(':', '-');
-        return priority == 0 ? base : base + LANE_SUFFIX + priority;
+        return topics.laneTopic(queue, priority);
     }
 
-    /** The queue a lane-0 topic belongs to, if it is one of this node's (prefix) and not a lane topic. */
+    /** The queue a lane-0 topic belongs to, if it is one of this node's (prefix), not a lane topic, and a valid name. */
     public Optional<String> queueOfTopic(String topic) {
-        if (!topic.startsWith(topicPrefix) || topic.contains(LANE_SUFFIX)) {
-            return Optional.empty();
-        }
-        String name = topic.substring(topicPrefix.length()).replace('-', ':');
-        try {
-            return Optional.of(validate(name));
-        } catch (EngineException e) {
-            return Optional.empty();
-        }
+        return topics.queueOf(topic).filter(name -> {
+            try {
+                validate(name);
+                return true;
+            } catch (EngineException e) {
+                return false;
+            }
+        });
     }
 }
