@@ -1,17 +1,32 @@
 #!/usr/bin/env bash
 # Every benchmark scenario in one run, with two references measured in the same run on the same
 # payloads: the ceiling (kqf's HTTP stack answering a trivial endpoint) and the raw Kafka producer.
-# Prints one table. Usage: bench/run.sh   (DURATION=seconds per scenario, default 10;
-# QUEUES / PARKED = size of the capacity trials after the table, default 10000, 0 skips them)
+# Prints one table. Usage: bench/run.sh, with (all optional):
+#   DURATION=seconds per scenario (default 10)
+#   SCENARIOS=put-16B,get-ack,...  only these (default all; names below in ALL). The ceiling always
+#            runs, and the raw producer of the same payload size when a put or pub scenario runs.
+#   QUEUES / PARKED = size of the capacity trials after the table, default 10000, 0 skips them
 #
 # Load generators: wrk (Debian package, installed here if missing) for plain request scenarios,
 # Java closed-loop clients with HdrHistogram (src/test/java/io/kqf/bench) for the rest.
-# The broker runs in its own JVM so the facade's heap is measured alone.
+# The broker runs in its own JVM so the facade's heap is measured alone; put-16B-inproc is the
+# exception: a node started as a new user starts it (java -jar, embedded broker in-process).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10}
 QUEUES=${QUEUES:-10000}
 PARKED=${PARKED:-10000}
+ALL="ceiling raw-producer-16B raw-producer-1KB put-16B put-16B-inproc put-1KB get-ack get-lease+ack evget-wake pub-16B sub do_get-do_post first-put"
+SCENARIOS=${SCENARIOS:-}
+if [ -n "$SCENARIOS" ]; then
+  for s in ${SCENARIOS//,/ }; do
+    [[ " $ALL " == *" $s "* ]] || { echo "unknown scenario '$s'; known: $ALL"; exit 2; }
+  done
+  SCENARIOS="ceiling,$SCENARIOS"
+  [[ ",$SCENARIOS," =~ ,(put-16B|put-16B-inproc|pub-16B), ]] && SCENARIOS+=",raw-producer-16B"
+  [[ ",$SCENARIOS," == *",put-1KB,"* ]] && SCENARIOS+=",raw-producer-1KB"
+fi
+want() { [ -z "$SCENARIOS" ] || [[ ",$SCENARIOS," == *",$1,"* ]]; }
 
 if ! command -v wrk >/dev/null; then
   echo "installing wrk (Debian package)..."
@@ -28,6 +43,7 @@ mkdir -p "$work/classes" && cp -r target/classes target/test-classes "$work/clas
 CP="$work/classes/test-classes:$work/classes/classes:$(cat target/bench.classpath)"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+forget_pid() { local keep=() p; for p in "${pids[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done; pids=("${keep[@]}"); }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 await_line() { # file pattern
@@ -62,27 +78,53 @@ java_run() { # scenario connections class args...
   echo "  $scenario ($connections connections)..." >&2
   java -cp "$CP" "io.kqf.bench.$class" "$@" | grep '^RESULT' | sed "s/^RESULT [^ ]* /RESULT $scenario $connections /" >>"$results"
 }
-put_once() { curl -s -o /dev/null "$base/put?queue=$1&item=x"; }
+put_once() { curl -s -o /dev/null "${2:-$base}/put?queue=$1&item=x"; } # queue [base]
+
+# put-16B-inproc: a node started the way a new user starts it (no bootstrap servers: the embedded
+# broker runs in the node's JVM), up only for its scenario so it does not load the others.
+inproc_run() {
+  local p; p=$(free_port)
+  KQF_HTTP_PORT=$p KQF_HTTP_HOST=127.0.0.1 KQF_DATA_DIR="$work/inproc" KQF_EMBEDDED_KAFKA_PORT=0 \
+    java -Xmx1g -jar "$work/kqf.jar" >"$work/inproc.log" 2>&1 & local inproc_pid=$!; pids+=($inproc_pid)
+  await_line "$work/inproc.log" "serving HTTP"
+  put_once put16 "http://127.0.0.1:$p"
+  wrk_run put-16B-inproc 16 "http://127.0.0.1:$p" put.lua put16
+  kill "$inproc_pid"; wait "$inproc_pid" 2>/dev/null || true; forget_pid "$inproc_pid"
+}
 
 echo "running scenarios, ${DURATION}s each:"
 wrk_run ceiling 16 "$ceiling" put.lua
-java_run raw-producer-16B 64 RawProducerBench "$bootstrap" 16 "$DURATION" 64
-java_run raw-producer-1KB 64 RawProducerBench "$bootstrap" 1024 "$DURATION" 64
-put_once put1; put_once put16; put_once put64; put_once put1k
-wrk_run put-16B 1 "$base" put.lua put1
-wrk_run put-16B 16 "$base" put.lua put16
-wrk_run put-16B 64 "$base" put.lua put64
-wrk_run put-1KB 16 "$base" put1k.lua put1k
-put_once getq; curl -s -o /dev/null "$base/get?queue=getq&worker=bench-worker"
-java -cp "$CP" io.kqf.bench.Fill "$bootstrap" getq $(( (DURATION + 3) * 40000 )) 16 >/dev/null
-wrk_run get-ack 16 "$base" get.lua getq
-put_once leaseq; curl -s -o /dev/null "$base/get?queue=leaseq&worker=bench-worker"
-java -cp "$CP" io.kqf.bench.Fill "$bootstrap" leaseq $(( DURATION * 20000 )) 16 >/dev/null
-java_run get-lease+ack 16 LeaseAckBench "$base" leaseq 16 "$DURATION"
-java_run evget-wake 1 EvgetWakeBench "$base" 1000
-wrk_run pub-16B 16 "$base" pub.lua benchpush
-KQF_INDICES=100 wrk_run sub 16 "$base" sub.lua benchpush
-java_run do_get-do_post 16 RpcBench "$base" 16 16 "$DURATION"
+want raw-producer-16B && java_run raw-producer-16B 64 RawProducerBench "$bootstrap" 16 "$DURATION" 64
+want raw-producer-1KB && java_run raw-producer-1KB 64 RawProducerBench "$bootstrap" 1024 "$DURATION" 64
+if want put-16B; then
+  put_once put1; put_once put16; put_once put64
+  wrk_run put-16B 1 "$base" put.lua put1
+  wrk_run put-16B 16 "$base" put.lua put16
+  wrk_run put-16B 64 "$base" put.lua put64
+fi
+want put-16B-inproc && inproc_run
+if want put-1KB; then
+  put_once put1k
+  wrk_run put-1KB 16 "$base" put1k.lua put1k
+fi
+if want get-ack; then
+  put_once getq; curl -s -o /dev/null "$base/get?queue=getq&worker=bench-worker"
+  java -cp "$CP" io.kqf.bench.Fill "$bootstrap" getq $(( (DURATION + 3) * 40000 )) 16 >/dev/null
+  wrk_run get-ack 16 "$base" get.lua getq
+fi
+if want get-lease+ack; then
+  put_once leaseq; curl -s -o /dev/null "$base/get?queue=leaseq&worker=bench-worker"
+  java -cp "$CP" io.kqf.bench.Fill "$bootstrap" leaseq $(( DURATION * 20000 )) 16 >/dev/null
+  java_run get-lease+ack 16 LeaseAckBench "$base" leaseq 16 "$DURATION"
+fi
+want evget-wake && java_run evget-wake 1 EvgetWakeBench "$base" 1000
+want pub-16B && wrk_run pub-16B 16 "$base" pub.lua benchpush
+if want sub; then
+  # sub reads indices 1..100 of benchpush, which pub-16B fills; alone, publish them here.
+  want pub-16B || for _ in $(seq 1 100); do curl -s -o /dev/null "$base/pub?queue=benchpush&item=0123456789abcdef"; done
+  KQF_INDICES=100 wrk_run sub 16 "$base" sub.lua benchpush
+fi
+want do_get-do_post && java_run do_get-do_post 16 RpcBench "$base" 16 16 "$DURATION"
 
 table() {
 python3 - "$results" <<'PY'
@@ -107,9 +149,11 @@ PY
 }
 table
 
-echo
-echo "startup to first put (cold embedded broker):"
-bench/first-put.sh 1
+if want first-put; then
+  echo
+  echo "startup to first put (cold embedded broker):"
+  bench/first-put.sh 1
+fi
 # The capacity trials run on their own fresh node each, after the table (they take minutes).
 fresh_node() { # prints the base URL; sets node_pid
   local p; p=$(free_port)
