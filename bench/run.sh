@@ -5,6 +5,9 @@
 #   DURATION=seconds per scenario (default 10)
 #   SCENARIOS=put-16B,get-ack,...  only these (default all; names below in ALL). The ceiling always
 #            runs, and the raw producer of the same payload size when a put or pub scenario runs.
+#   PROFILE=1  record JFR in the kqf JVM during each scenario's measured window only; prints per
+#            scenario the hottest methods, first io.kqf frames and lock waits after the table
+#            (recordings and summaries in the run's work dir, profile/).
 #   QUEUES / PARKED = size of the capacity trials after the table, default 10000, 0 skips them
 #
 # Load generators: wrk (Debian package, installed here if missing) for plain request scenarios,
@@ -16,6 +19,7 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10}
 QUEUES=${QUEUES:-10000}
 PARKED=${PARKED:-10000}
+PROFILE=${PROFILE:-0}
 ALL="ceiling raw-producer-16B raw-producer-1KB put-16B put-16B-inproc put-1KB get-ack get-lease+ack evget-wake pub-16B sub do_get-do_post first-put"
 SCENARIOS=${SCENARIOS:-}
 if [ -n "$SCENARIOS" ]; then
@@ -51,32 +55,58 @@ await_line() { # file pattern
   echo "timed out waiting for '$2' in $1"; cat "$1"; exit 1
 }
 
+# JVM options of the kqf nodes: with PROFILE=1, exact (non-safepoint) stacks, deep enough to reach
+# io.kqf frames under the HTTP server's pipeline; recording itself starts per scenario (jcmd).
+KQF_JVM=(-Xmx1g)
+if [ "$PROFILE" = 1 ]; then
+  KQF_JVM+=(-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints -XX:FlightRecorderOptions=stackdepth=256)
+  mkdir -p "$work/profile"
+  # The JDK's "profile" settings (10 ms method sampling), with monitor and park waits from 1 ms.
+  jfr configure --input profile --output "$work/profile/bench.jfc" \
+    jdk.JavaMonitorEnter#threshold=1ms jdk.ThreadPark#threshold=1ms >/dev/null
+fi
+profiled=()
+
 java -Xmx1g -cp "$CP" io.kqf.bench.BrokerMain "$work/kafka" >"$work/broker.log" 2>&1 & pids+=($!)
 await_line "$work/broker.log" BOOTSTRAP
 bootstrap=$(grep -o 'BOOTSTRAP .*' "$work/broker.log" | awk '{print $2}')
 port=$(free_port)
 KQF_HTTP_PORT=$port KQF_HTTP_HOST=127.0.0.1 KQF_KAFKA_BOOTSTRAP_SERVERS=$bootstrap KQF_TOPIC_REPLICATION_FACTOR=1 \
-  java -Xmx1g -jar "$work/kqf.jar" >"$work/kqf.log" 2>&1 & kqf_pid=$!; pids+=($kqf_pid)
+  java "${KQF_JVM[@]}" -jar "$work/kqf.jar" >"$work/kqf.log" 2>&1 & kqf_pid=$!; pids+=($kqf_pid)
 await_line "$work/kqf.log" "serving HTTP"
 base="http://127.0.0.1:$port"
+node_pid=$kqf_pid # the kqf JVM the scenarios load (and PROFILE records)
 java -Xmx512m -cp "$CP" io.kqf.bench.CeilingServer >"$work/ceiling.log" 2>&1 & pids+=($!)
 await_line "$work/ceiling.log" CEILING
 ceiling="http://127.0.0.1:$(grep -o 'CEILING .*' "$work/ceiling.log" | awk '{print $2}')"
 results="$work/results"; : >"$results"
 export KQF_WRK="$PWD/bench/wrk"
 
+profile_start() { # scenario connections: JFR in the loaded kqf JVM (not for the references)
+  [ "$PROFILE" = 1 ] && [[ ! "$1" =~ ^(ceiling|raw-producer) ]] || return 0
+  jcmd "$node_pid" JFR.start name="$1-$2" settings="$work/profile/bench.jfc" >/dev/null
+}
+profile_stop() { # scenario connections
+  [ "$PROFILE" = 1 ] && [[ ! "$1" =~ ^(ceiling|raw-producer) ]] || return 0
+  jcmd "$node_pid" JFR.stop name="$1-$2" filename="$work/profile/$1-$2.jfr" >/dev/null
+  profiled+=("$work/profile/$1-$2.jfr")
+}
 wrk_run() { # scenario connections url script [queue]
   local threads=$(( $2 < 2 ? 1 : 2 ))
   echo "  $1 ($2 connections)..." >&2
   # Warm-up (JIT, connections, fetch position), not recorded.
   KQF_SCENARIO="$1" KQF_QUEUE="${5:-bench}" wrk -t"$threads" -c"$2" -d3s -s "bench/wrk/$4" "$3" >/dev/null
+  profile_start "$1" "$2"
   KQF_SCENARIO="$1" KQF_QUEUE="${5:-bench}" wrk -t"$threads" -c"$2" -d"${DURATION}s" -s "bench/wrk/$4" "$3" \
     | grep '^RESULT' | sed "s/^RESULT $1 /RESULT $1 $2 /" >>"$results"
+  profile_stop "$1" "$2"
 }
 java_run() { # scenario connections class args...
   local scenario=$1 connections=$2 class=$3; shift 3
   echo "  $scenario ($connections connections)..." >&2
+  profile_start "$scenario" "$connections"
   java -cp "$CP" "io.kqf.bench.$class" "$@" | grep '^RESULT' | sed "s/^RESULT [^ ]* /RESULT $scenario $connections /" >>"$results"
+  profile_stop "$scenario" "$connections"
 }
 put_once() { curl -s -o /dev/null "${2:-$base}/put?queue=$1&item=x"; } # queue [base]
 
@@ -85,10 +115,12 @@ put_once() { curl -s -o /dev/null "${2:-$base}/put?queue=$1&item=x"; } # queue [
 inproc_run() {
   local p; p=$(free_port)
   KQF_HTTP_PORT=$p KQF_HTTP_HOST=127.0.0.1 KQF_DATA_DIR="$work/inproc" KQF_EMBEDDED_KAFKA_PORT=0 \
-    java -Xmx1g -jar "$work/kqf.jar" >"$work/inproc.log" 2>&1 & local inproc_pid=$!; pids+=($inproc_pid)
+    java "${KQF_JVM[@]}" -jar "$work/kqf.jar" >"$work/inproc.log" 2>&1 & local inproc_pid=$!; pids+=($inproc_pid)
   await_line "$work/inproc.log" "serving HTTP"
+  node_pid=$inproc_pid
   put_once put16 "http://127.0.0.1:$p"
   wrk_run put-16B-inproc 16 "http://127.0.0.1:$p" put.lua put16
+  node_pid=$kqf_pid
   kill "$inproc_pid"; wait "$inproc_pid" 2>/dev/null || true; forget_pid "$inproc_pid"
 }
 
@@ -149,6 +181,11 @@ PY
 }
 table
 
+if [ "${#profiled[@]}" -gt 0 ]; then
+  echo
+  echo "profiles (JFR, kqf JVM, measured window only; in $work/profile):"
+  java -cp "$CP" io.kqf.bench.JfrTop 12 "${profiled[@]}"
+fi
 if want first-put; then
   echo
   echo "startup to first put (cold embedded broker):"
@@ -158,7 +195,7 @@ fi
 fresh_node() { # prints the base URL; sets node_pid
   local p; p=$(free_port)
   KQF_HTTP_PORT=$p KQF_HTTP_HOST=127.0.0.1 KQF_KAFKA_BOOTSTRAP_SERVERS=$bootstrap KQF_TOPIC_PREFIX="$1." \
-    KQF_GROUP_ID="kqf-$1" KQF_NODE_ID="$1" java -Xmx1g -jar "$work/kqf.jar" >"$work/$1.log" 2>&1 & node_pid=$!; pids+=($node_pid)
+    KQF_GROUP_ID="kqf-$1" KQF_NODE_ID="$1" java "${KQF_JVM[@]}" -jar "$work/kqf.jar" >"$work/$1.log" 2>&1 & node_pid=$!; pids+=($node_pid)
   await_line "$work/$1.log" "serving HTTP"
   node_base="http://127.0.0.1:$p"
 }
