@@ -124,6 +124,7 @@ inproc_run() {
   kill "$inproc_pid"; wait "$inproc_pid" 2>/dev/null || true; forget_pid "$inproc_pid"
 }
 
+load_at_start=$(cut -d' ' -f1 /proc/loadavg)
 echo "running scenarios, ${DURATION}s each:"
 wrk_run ceiling 16 "$ceiling" put.lua
 want raw-producer-16B && java_run raw-producer-16B 64 RawProducerBench "$bootstrap" 16 "$DURATION" 64
@@ -180,6 +181,7 @@ for (name, conns), (rate, p50, p99, p999, errors) in res.items():
 PY
 }
 table
+echo "(1-minute load average: $load_at_start before the scenarios, $(cut -d' ' -f1 /proc/loadavg) after; $(nproc) cores)"
 
 if [ "${#profiled[@]}" -gt 0 ]; then
   echo
