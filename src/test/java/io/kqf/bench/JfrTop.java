@@ -49,6 +49,8 @@ public final class JfrTop {
         double jvmCpu = 0;
         double machineCpu = 0;
         int cpuReadings = 0;
+        int gcs = 0;
+        double gcPauseMs = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(jfr)) {
             String type = event.getEventType().getName();
             RecordedStackTrace stack = event.getStackTrace();
@@ -68,6 +70,10 @@ public final class JfrTop {
                     monitors.add((monitor == null ? "?" : monitor.getName()) + " @ " + firstOwnFrame(frames), millis(event.getDuration()));
                 }
                 case "jdk.ThreadPark" -> parks.add(firstOwnFrame(frames), millis(event.getDuration()));
+                case "jdk.GarbageCollection" -> {
+                    gcs++;
+                    gcPauseMs += millis(event.getDuration("sumOfPauses"));
+                }
                 case "jdk.CPULoad" -> {
                     jvmCpu += event.getFloat("jvmUser") + event.getFloat("jvmSystem");
                     machineCpu += event.getFloat("machineTotal");
@@ -85,11 +91,12 @@ public final class JfrTop {
             out.printf(" cpu: this JVM %.2f of %d cores, whole machine %.2f (mean of %d jdk.CPULoad readings)%n",
                     cores * jvmCpu / cpuReadings, cores, cores * machineCpu / cpuReadings, cpuReadings);
         }
+        out.printf(" gc: %d collections, %.0f ms paused in all%n", gcs, gcPauseMs);
         self.print(out, "hottest methods (self samples)", top, "%6.1f%%  %s");
         firstKqf.print(out, "first io.kqf.* frame on the stack", top, "%6.1f%%  %s");
         threads.print(out, "samples per thread (digits folded)", 8, "%6.1f%%  %s");
-        monitors.printTotals(out, "blocked entering a monitor (>= threshold): total ms, events, monitor @ first non-JDK frame", 6);
-        parks.printTotals(out, "parked (>= threshold): total ms, events, first non-JDK frame (mostly idle pools)", 6);
+        monitors.printTotals(out, "blocked entering a monitor (>= 1 ms): total ms, events, monitor @ first non-JDK frame", 6);
+        parks.printTotals(out, "parked (>= 10 ms): total ms, events, first non-JDK frame (mostly idle pools)", 6);
         out.println();
     }
 
