@@ -8,6 +8,7 @@
 #   PROFILE=1  record JFR in the kqf JVM during each scenario's measured window only; prints per
 #            scenario the hottest methods, first io.kqf frames and lock waits after the table
 #            (recordings and summaries in the run's work dir, profile/).
+#   INPROC_WARMUP=seconds of puts before put-16B-inproc's window (default 30; its JVM starts cold)
 #   QUEUES / PARKED = size of the capacity trials after the table, default 10000, 0 skips them
 #
 # Load generators: wrk (Debian package, installed here if missing) for plain request scenarios,
@@ -94,8 +95,8 @@ profile_stop() { # scenario connections
 wrk_run() { # scenario connections url script [queue]
   local threads=$(( $2 < 2 ? 1 : 2 ))
   echo "  $1 ($2 connections)..." >&2
-  # Warm-up (JIT, connections, fetch position), not recorded.
-  KQF_SCENARIO="$1" KQF_QUEUE="${5:-bench}" wrk -t"$threads" -c"$2" -d3s -s "bench/wrk/$4" "$3" >/dev/null
+  # Warm-up (JIT, connections, fetch position), not recorded; ${warmup:-3} seconds.
+  KQF_SCENARIO="$1" KQF_QUEUE="${5:-bench}" wrk -t"$threads" -c"$2" -d"${warmup:-3}s" -s "bench/wrk/$4" "$3" >/dev/null
   profile_start "$1" "$2"
   KQF_SCENARIO="$1" KQF_QUEUE="${5:-bench}" wrk -t"$threads" -c"$2" -d"${DURATION}s" -s "bench/wrk/$4" "$3" \
     | grep '^RESULT' | sed "s/^RESULT $1 /RESULT $1 $2 /" >>"$results"
@@ -112,6 +113,9 @@ put_once() { curl -s -o /dev/null "${2:-$base}/put?queue=$1&item=x"; } # queue [
 
 # put-16B-inproc: a node started the way a new user starts it (no bootstrap servers: the embedded
 # broker runs in the node's JVM), up only for its scenario so it does not load the others.
+# Its JVM starts cold, broker code included: it gets INPROC_WARMUP seconds (default 30) of puts
+# first, about the produce traffic the separate broker and node have seen before put-16B/16's
+# window (raw producer, put-16B/1). With 3 s it measured a third of its steady rate on a busy box.
 inproc_run() {
   local p; p=$(free_port)
   KQF_HTTP_PORT=$p KQF_HTTP_HOST=127.0.0.1 KQF_DATA_DIR="$work/inproc" KQF_EMBEDDED_KAFKA_PORT=0 \
@@ -119,7 +123,7 @@ inproc_run() {
   await_line "$work/inproc.log" "serving HTTP"
   node_pid=$inproc_pid
   put_once put16 "http://127.0.0.1:$p"
-  wrk_run put-16B-inproc 16 "http://127.0.0.1:$p" put.lua put16
+  warmup=${INPROC_WARMUP:-30} wrk_run put-16B-inproc 16 "http://127.0.0.1:$p" put.lua put16
   node_pid=$kqf_pid
   kill "$inproc_pid"; wait "$inproc_pid" 2>/dev/null || true; forget_pid "$inproc_pid"
 }
