@@ -8,6 +8,9 @@
 #   PROFILE=1  record JFR in the kqf JVM during each scenario's measured window only; prints per
 #            scenario the hottest methods, first io.kqf frames and lock waits after the table
 #            (recordings and summaries in the run's work dir, profile/).
+#   ROUNDS=n   run the selected scenarios n times in turn (default 1); each round's ratios use that
+#            round's ceiling, and the table shows medians with the range (others' load on a shared
+#            box moves the absolute figures by 2x within minutes; adjacent measurements move less).
 #   INPROC_WARMUP=seconds of puts before put-16B-inproc's window (default 30; its JVM starts cold)
 #   QUEUES / PARKED = size of the capacity trials after the table, default 10000, 0 skips them
 #
@@ -21,6 +24,7 @@ DURATION=${DURATION:-10}
 QUEUES=${QUEUES:-10000}
 PARKED=${PARKED:-10000}
 PROFILE=${PROFILE:-0}
+ROUNDS=${ROUNDS:-1}
 ALL="ceiling raw-producer-16B raw-producer-1KB put-16B put-16B-inproc put-1KB get-ack get-lease+ack evget-wake pub-16B sub do_get-do_post first-put"
 SCENARIOS=${SCENARIOS:-}
 if [ -n "$SCENARIOS" ]; then
@@ -83,14 +87,17 @@ ceiling="http://127.0.0.1:$(grep -o 'CEILING .*' "$work/ceiling.log" | awk '{pri
 results="$work/results"; : >"$results"
 export KQF_WRK="$PWD/bench/wrk"
 
+round=1
+recording() { [ "$ROUNDS" = 1 ] && echo "$1-$2" || echo "$1-$2-r$round"; } # scenario connections
 profile_start() { # scenario connections: JFR in the loaded kqf JVM (not for the references)
   [ "$PROFILE" = 1 ] && [[ ! "$1" =~ ^(ceiling|raw-producer) ]] || return 0
-  jcmd "$node_pid" JFR.start name="$1-$2" settings="$work/profile/bench.jfc" >/dev/null
+  jcmd "$node_pid" JFR.start name="$(recording "$1" "$2")" settings="$work/profile/bench.jfc" >/dev/null
 }
 profile_stop() { # scenario connections
   [ "$PROFILE" = 1 ] && [[ ! "$1" =~ ^(ceiling|raw-producer) ]] || return 0
-  jcmd "$node_pid" JFR.stop name="$1-$2" filename="$work/profile/$1-$2.jfr" >/dev/null
-  profiled+=("$work/profile/$1-$2.jfr")
+  local name; name=$(recording "$1" "$2")
+  jcmd "$node_pid" JFR.stop name="$name" filename="$work/profile/$name.jfr" >/dev/null
+  profiled+=("$work/profile/$name.jfr")
 }
 wrk_run() { # scenario connections url script [queue]
   local threads=$(( $2 < 2 ? 1 : 2 ))
@@ -99,37 +106,45 @@ wrk_run() { # scenario connections url script [queue]
   KQF_SCENARIO="$1" KQF_QUEUE="${5:-bench}" wrk -t"$threads" -c"$2" -d"${warmup:-3}s" -s "bench/wrk/$4" "$3" >/dev/null
   profile_start "$1" "$2"
   KQF_SCENARIO="$1" KQF_QUEUE="${5:-bench}" wrk -t"$threads" -c"$2" -d"${DURATION}s" -s "bench/wrk/$4" "$3" \
-    | grep '^RESULT' | sed "s/^RESULT $1 /RESULT $1 $2 /" >>"$results"
+    | grep '^RESULT' | sed "s/^RESULT $1 /RESULT $round $1 $2 /" >>"$results"
   profile_stop "$1" "$2"
 }
 java_run() { # scenario connections class args...
   local scenario=$1 connections=$2 class=$3; shift 3
   echo "  $scenario ($connections connections)..." >&2
   profile_start "$scenario" "$connections"
-  java -cp "$CP" "io.kqf.bench.$class" "$@" | grep '^RESULT' | sed "s/^RESULT [^ ]* /RESULT $scenario $connections /" >>"$results"
+  java -cp "$CP" "io.kqf.bench.$class" "$@" | grep '^RESULT' | sed "s/^RESULT [^ ]* /RESULT $round $scenario $connections /" >>"$results"
   profile_stop "$scenario" "$connections"
 }
 put_once() { curl -s -o /dev/null "${2:-$base}/put?queue=$1&item=x"; } # queue [base]
 
 # put-16B-inproc: a node started the way a new user starts it (no bootstrap servers: the embedded
-# broker runs in the node's JVM), up only for its scenario so it does not load the others.
+# broker runs in the node's JVM), up only for its scenario (with ROUNDS, from its first round to
+# its last; idle in between) so it does not load the others.
 # Its JVM starts cold, broker code included: it gets INPROC_WARMUP seconds (default 30) of puts
 # first, about the produce traffic the separate broker and node have seen before put-16B/16's
 # window (raw producer, put-16B/1). With 3 s it measured a third of its steady rate on a busy box.
+inproc_pid=
 inproc_run() {
-  local p; p=$(free_port)
-  KQF_HTTP_PORT=$p KQF_HTTP_HOST=127.0.0.1 KQF_DATA_DIR="$work/inproc" KQF_EMBEDDED_KAFKA_PORT=0 \
-    java "${KQF_JVM[@]}" -jar "$work/kqf.jar" >"$work/inproc.log" 2>&1 & local inproc_pid=$!; pids+=($inproc_pid)
-  await_line "$work/inproc.log" "serving HTTP"
+  local warm=3
+  if [ -z "$inproc_pid" ]; then
+    local p; p=$(free_port)
+    KQF_HTTP_PORT=$p KQF_HTTP_HOST=127.0.0.1 KQF_DATA_DIR="$work/inproc" KQF_EMBEDDED_KAFKA_PORT=0 \
+      java "${KQF_JVM[@]}" -jar "$work/kqf.jar" >"$work/inproc.log" 2>&1 & inproc_pid=$!; pids+=($inproc_pid)
+    await_line "$work/inproc.log" "serving HTTP"
+    inproc_base="http://127.0.0.1:$p"
+    put_once put16 "$inproc_base"
+    warm=${INPROC_WARMUP:-30}
+  fi
   node_pid=$inproc_pid
-  put_once put16 "http://127.0.0.1:$p"
-  warmup=${INPROC_WARMUP:-30} wrk_run put-16B-inproc 16 "http://127.0.0.1:$p" put.lua put16
+  warmup=$warm wrk_run put-16B-inproc 16 "$inproc_base" put.lua put16
   node_pid=$kqf_pid
-  kill "$inproc_pid"; wait "$inproc_pid" 2>/dev/null || true; forget_pid "$inproc_pid"
+  if [ "$round" = "$ROUNDS" ]; then
+    kill "$inproc_pid"; wait "$inproc_pid" 2>/dev/null || true; forget_pid "$inproc_pid"
+  fi
 }
 
-load_at_start=$(cut -d' ' -f1 /proc/loadavg)
-echo "running scenarios, ${DURATION}s each:"
+one_round() {
 wrk_run ceiling 16 "$ceiling" put.lua
 want raw-producer-16B && java_run raw-producer-16B 64 RawProducerBench "$bootstrap" 16 "$DURATION" 64
 want raw-producer-1KB && java_run raw-producer-1KB 64 RawProducerBench "$bootstrap" 1024 "$DURATION" 64
@@ -162,26 +177,47 @@ if want sub; then
   KQF_INDICES=100 wrk_run sub 16 "$base" sub.lua benchpush
 fi
 want do_get-do_post && java_run do_get-do_post 16 RpcBench "$base" 16 16 "$DURATION"
+return 0
+}
+
+load_at_start=$(cut -d' ' -f1 /proc/loadavg)
+echo "running scenarios, ${DURATION}s each$([ "$ROUNDS" = 1 ] || echo ", $ROUNDS rounds"):"
+for round in $(seq 1 "$ROUNDS"); do
+  [ "$ROUNDS" = 1 ] || echo " round $round:"
+  one_round
+done
 
 table() {
 python3 - "$results" <<'PY'
 import sys
+from statistics import median
 rows = [l.split() for l in open(sys.argv[1]) if l.startswith("RESULT")]
-res = {}
-for _, name, conns, reqs, dur_us, p50, p99, p999, errors in rows:
+runs = {}  # (name, conns) -> {round: (rate, p50, p99, p999, errors)}
+for _, rnd, name, conns, reqs, dur_us, p50, p99, p999, errors in rows:
     rate = int(reqs) / (int(dur_us) / 1e6) if int(dur_us) else 0
-    res[(name, conns)] = (rate, int(p50), int(p99), int(p999), int(errors))
-ceiling = res.get(("ceiling", "16"), (0,))[0]
-raw = {"16B": res.get(("raw-producer-16B", "64"), (0,))[0], "1KB": res.get(("raw-producer-1KB", "64"), (0,))[0]}
+    runs.setdefault((name, conns), {})[rnd] = (rate, int(p50), int(p99), int(p999), int(errors))
+def rate(name, conns, rnd):
+    return runs.get((name, conns), {}).get(rnd, (0,))[0]
+def ratio(values):  # median over rounds, with the range when there is more than one round
+    if not values:
+        return ""
+    shown = f"{median(values):.0%}"
+    return shown if len(values) == 1 else f"{shown} ({min(values):.0%}-{max(values):.0%})"
 print("| scenario | conns | req/s | p50 ms | p99 ms | p99.9 ms | errors | vs ceiling | vs raw producer |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-for (name, conns), (rate, p50, p99, p999, errors) in res.items():
+for (name, conns), by_round in runs.items():
     reference = name == "ceiling" or name.startswith("raw-producer")
-    vs_c = f"{rate / ceiling:.0%}" if ceiling and not reference and name != "evget-wake" else ""
-    size = "1KB" if "1KB" in name else "16B"
-    vs_r = f"{rate / raw[size]:.0%}" if raw[size] and name.startswith(("put", "pub")) else ""
-    shown = "1,000 rounds" if name == "evget-wake" else f"{rate:,.0f}"
-    print(f"| {name} | {conns} | {shown} | {p50/1000:.2f} | {p99/1000:.2f} | {p999/1000:.2f} | {errors} | {vs_c} | {vs_r} |")
+    raw = "raw-producer-1KB" if "1KB" in name else "raw-producer-16B"
+    vs_c, vs_r = [], []
+    for rnd, (r, *_) in by_round.items():
+        if not reference and name != "evget-wake" and rate("ceiling", "16", rnd):
+            vs_c.append(r / rate("ceiling", "16", rnd))
+        if name.startswith(("put", "pub")) and rate(raw, "64", rnd):
+            vs_r.append(r / rate(raw, "64", rnd))
+    m = [median(v[i] for v in by_round.values()) for i in range(4)]
+    errors = sum(v[4] for v in by_round.values())
+    shown = "1,000 rounds" if name == "evget-wake" else f"{m[0]:,.0f}"
+    print(f"| {name} | {conns} | {shown} | {m[1]/1000:.2f} | {m[2]/1000:.2f} | {m[3]/1000:.2f} | {errors} | {ratio(vs_c)} | {ratio(vs_r)} |")
 PY
 }
 table
