@@ -1,17 +1,41 @@
 #!/usr/bin/env bash
 # Every benchmark scenario in one run, with two references measured in the same run on the same
 # payloads: the ceiling (kqf's HTTP stack answering a trivial endpoint) and the raw Kafka producer.
-# Prints one table. Usage: bench/run.sh   (DURATION=seconds per scenario, default 10;
-# QUEUES / PARKED = size of the capacity trials after the table, default 10000, 0 skips them)
+# Prints one table. Usage: bench/run.sh, with (all optional):
+#   DURATION=seconds per scenario (default 10)
+#   SCENARIOS=put-16B,get-ack,...  only these (default all; names below in ALL). The ceiling always
+#            runs, and the raw producer of the same payload size when a put or pub scenario runs.
+#   PROFILE=1  record JFR in the kqf JVM during each scenario's measured window only; prints per
+#            scenario the hottest methods, first io.kqf frames and lock waits after the table
+#            (recordings and summaries in the run's work dir, profile/).
+#   ROUNDS=n   run the selected scenarios n times in turn (default 1); each round's ratios use that
+#            round's ceiling, and the table shows medians with the range (others' load on a shared
+#            box moves the absolute figures by 2x within minutes; adjacent measurements move less).
+#   INPROC_WARMUP=seconds of puts before put-16B-inproc's window (default 30; its JVM starts cold)
+#   QUEUES / PARKED = size of the capacity trials after the table, default 10000, 0 skips them
 #
 # Load generators: wrk (Debian package, installed here if missing) for plain request scenarios,
 # Java closed-loop clients with HdrHistogram (src/test/java/io/kqf/bench) for the rest.
-# The broker runs in its own JVM so the facade's heap is measured alone.
+# The broker runs in its own JVM so the facade's heap is measured alone; put-16B-inproc is the
+# exception: a node started as a new user starts it (java -jar, embedded broker in-process).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10}
 QUEUES=${QUEUES:-10000}
 PARKED=${PARKED:-10000}
+PROFILE=${PROFILE:-0}
+ROUNDS=${ROUNDS:-1}
+ALL="ceiling raw-producer-16B raw-producer-1KB put-16B put-16B-inproc put-1KB get-ack get-lease+ack evget-wake pub-16B sub do_get-do_post first-put"
+SCENARIOS=${SCENARIOS:-}
+if [ -n "$SCENARIOS" ]; then
+  for s in ${SCENARIOS//,/ }; do
+    [[ " $ALL " == *" $s "* ]] || { echo "unknown scenario '$s'; known: $ALL"; exit 2; }
+  done
+  SCENARIOS="ceiling,$SCENARIOS"
+  [[ ",$SCENARIOS," =~ ,(put-16B|put-16B-inproc|pub-16B), ]] && SCENARIOS+=",raw-producer-16B"
+  [[ ",$SCENARIOS," == *",put-1KB,"* ]] && SCENARIOS+=",raw-producer-1KB"
+fi
+want() { [ -z "$SCENARIOS" ] || [[ ",$SCENARIOS," == *",$1,"* ]]; }
 
 if ! command -v wrk >/dev/null; then
   echo "installing wrk (Debian package)..."
@@ -28,6 +52,7 @@ mkdir -p "$work/classes" && cp -r target/classes target/test-classes "$work/clas
 CP="$work/classes/test-classes:$work/classes/classes:$(cat target/bench.classpath)"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+forget_pid() { local keep=() p; for p in "${pids[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done; pids=("${keep[@]}"); }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 await_line() { # file pattern
@@ -35,86 +60,184 @@ await_line() { # file pattern
   echo "timed out waiting for '$2' in $1"; cat "$1"; exit 1
 }
 
+# JVM options of the kqf nodes: with PROFILE=1, exact (non-safepoint) stacks, deep enough to reach
+# io.kqf frames under the HTTP server's pipeline; recording itself starts per scenario (jcmd).
+KQF_JVM=(-Xmx1g)
+if [ "$PROFILE" = 1 ]; then
+  KQF_JVM+=(-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints -XX:FlightRecorderOptions=stackdepth=256)
+  mkdir -p "$work/profile"
+  # The JDK's "profile" settings (10 ms method sampling, parks from 10 ms), with monitor waits from
+  # 1 ms (parks from 1 ms would record every idle pool thread's wait: 3,000 stack traces a second).
+  jfr configure --input profile --output "$work/profile/bench.jfc" jdk.JavaMonitorEnter#threshold=1ms >/dev/null
+fi
+profiled=()
+
 java -Xmx1g -cp "$CP" io.kqf.bench.BrokerMain "$work/kafka" >"$work/broker.log" 2>&1 & pids+=($!)
 await_line "$work/broker.log" BOOTSTRAP
 bootstrap=$(grep -o 'BOOTSTRAP .*' "$work/broker.log" | awk '{print $2}')
 port=$(free_port)
 KQF_HTTP_PORT=$port KQF_HTTP_HOST=127.0.0.1 KQF_KAFKA_BOOTSTRAP_SERVERS=$bootstrap KQF_TOPIC_REPLICATION_FACTOR=1 \
-  java -Xmx1g -jar "$work/kqf.jar" >"$work/kqf.log" 2>&1 & kqf_pid=$!; pids+=($kqf_pid)
+  java "${KQF_JVM[@]}" -jar "$work/kqf.jar" >"$work/kqf.log" 2>&1 & kqf_pid=$!; pids+=($kqf_pid)
 await_line "$work/kqf.log" "serving HTTP"
 base="http://127.0.0.1:$port"
+node_pid=$kqf_pid # the kqf JVM the scenarios load (and PROFILE records)
 java -Xmx512m -cp "$CP" io.kqf.bench.CeilingServer >"$work/ceiling.log" 2>&1 & pids+=($!)
 await_line "$work/ceiling.log" CEILING
 ceiling="http://127.0.0.1:$(grep -o 'CEILING .*' "$work/ceiling.log" | awk '{print $2}')"
 results="$work/results"; : >"$results"
 export KQF_WRK="$PWD/bench/wrk"
 
+round=1
+recording() { [ "$ROUNDS" = 1 ] && echo "$1-$2" || echo "$1-$2-r$round"; } # scenario connections
+profile_start() { # scenario connections: JFR in the loaded kqf JVM (not for the references)
+  [ "$PROFILE" = 1 ] && [[ ! "$1" =~ ^(ceiling|raw-producer) ]] || return 0
+  jcmd "$node_pid" JFR.start name="$(recording "$1" "$2")" settings="$work/profile/bench.jfc" >/dev/null
+}
+profile_stop() { # scenario connections
+  [ "$PROFILE" = 1 ] && [[ ! "$1" =~ ^(ceiling|raw-producer) ]] || return 0
+  local name; name=$(recording "$1" "$2")
+  jcmd "$node_pid" JFR.stop name="$name" filename="$work/profile/$name.jfr" >/dev/null
+  profiled+=("$work/profile/$name.jfr")
+}
 wrk_run() { # scenario connections url script [queue]
   local threads=$(( $2 < 2 ? 1 : 2 ))
   echo "  $1 ($2 connections)..." >&2
-  # Warm-up (JIT, connections, fetch position), not recorded.
-  KQF_SCENARIO="$1" KQF_QUEUE="${5:-bench}" wrk -t"$threads" -c"$2" -d3s -s "bench/wrk/$4" "$3" >/dev/null
+  # Warm-up (JIT, connections, fetch position), not recorded; ${warmup:-3} seconds.
+  KQF_SCENARIO="$1" KQF_QUEUE="${5:-bench}" wrk -t"$threads" -c"$2" -d"${warmup:-3}s" -s "bench/wrk/$4" "$3" >/dev/null
+  profile_start "$1" "$2"
   KQF_SCENARIO="$1" KQF_QUEUE="${5:-bench}" wrk -t"$threads" -c"$2" -d"${DURATION}s" -s "bench/wrk/$4" "$3" \
-    | grep '^RESULT' | sed "s/^RESULT $1 /RESULT $1 $2 /" >>"$results"
+    | grep '^RESULT' | sed "s/^RESULT $1 /RESULT $round $1 $2 /" >>"$results"
+  profile_stop "$1" "$2"
 }
 java_run() { # scenario connections class args...
   local scenario=$1 connections=$2 class=$3; shift 3
   echo "  $scenario ($connections connections)..." >&2
-  java -cp "$CP" "io.kqf.bench.$class" "$@" | grep '^RESULT' | sed "s/^RESULT [^ ]* /RESULT $scenario $connections /" >>"$results"
+  profile_start "$scenario" "$connections"
+  java -cp "$CP" "io.kqf.bench.$class" "$@" | grep '^RESULT' | sed "s/^RESULT [^ ]* /RESULT $round $scenario $connections /" >>"$results"
+  profile_stop "$scenario" "$connections"
 }
-put_once() { curl -s -o /dev/null "$base/put?queue=$1&item=x"; }
+put_once() { curl -s -o /dev/null "${2:-$base}/put?queue=$1&item=x"; } # queue [base]
 
-echo "running scenarios, ${DURATION}s each:"
+# put-16B-inproc: a node started the way a new user starts it (no bootstrap servers: the embedded
+# broker runs in the node's JVM), up only for its scenario (with ROUNDS, from its first round to
+# its last; idle in between) so it does not load the others.
+# Its JVM starts cold, broker code included: it gets INPROC_WARMUP seconds (default 30) of puts
+# first, about the produce traffic the separate broker and node have seen before put-16B/16's
+# window (raw producer, put-16B/1). With 3 s it measured a third of its steady rate on a busy box.
+inproc_pid=
+inproc_run() {
+  local warm=3
+  if [ -z "$inproc_pid" ]; then
+    local p; p=$(free_port)
+    KQF_HTTP_PORT=$p KQF_HTTP_HOST=127.0.0.1 KQF_DATA_DIR="$work/inproc" KQF_EMBEDDED_KAFKA_PORT=0 \
+      java "${KQF_JVM[@]}" -jar "$work/kqf.jar" >"$work/inproc.log" 2>&1 & inproc_pid=$!; pids+=($inproc_pid)
+    await_line "$work/inproc.log" "serving HTTP"
+    inproc_base="http://127.0.0.1:$p"
+    put_once put16 "$inproc_base"
+    warm=${INPROC_WARMUP:-30}
+  fi
+  node_pid=$inproc_pid
+  warmup=$warm wrk_run put-16B-inproc 16 "$inproc_base" put.lua put16
+  node_pid=$kqf_pid
+  if [ "$round" = "$ROUNDS" ]; then
+    kill "$inproc_pid"; wait "$inproc_pid" 2>/dev/null || true; forget_pid "$inproc_pid"
+  fi
+}
+
+one_round() {
 wrk_run ceiling 16 "$ceiling" put.lua
-java_run raw-producer-16B 64 RawProducerBench "$bootstrap" 16 "$DURATION" 64
-java_run raw-producer-1KB 64 RawProducerBench "$bootstrap" 1024 "$DURATION" 64
-put_once put1; put_once put16; put_once put64; put_once put1k
-wrk_run put-16B 1 "$base" put.lua put1
-wrk_run put-16B 16 "$base" put.lua put16
-wrk_run put-16B 64 "$base" put.lua put64
-wrk_run put-1KB 16 "$base" put1k.lua put1k
-put_once getq; curl -s -o /dev/null "$base/get?queue=getq&worker=bench-worker"
-java -cp "$CP" io.kqf.bench.Fill "$bootstrap" getq $(( (DURATION + 3) * 40000 )) 16 >/dev/null
-wrk_run get-ack 16 "$base" get.lua getq
-put_once leaseq; curl -s -o /dev/null "$base/get?queue=leaseq&worker=bench-worker"
-java -cp "$CP" io.kqf.bench.Fill "$bootstrap" leaseq $(( DURATION * 20000 )) 16 >/dev/null
-java_run get-lease+ack 16 LeaseAckBench "$base" leaseq 16 "$DURATION"
-java_run evget-wake 1 EvgetWakeBench "$base" 1000
-wrk_run pub-16B 16 "$base" pub.lua benchpush
-KQF_INDICES=100 wrk_run sub 16 "$base" sub.lua benchpush
-java_run do_get-do_post 16 RpcBench "$base" 16 16 "$DURATION"
+want raw-producer-16B && java_run raw-producer-16B 64 RawProducerBench "$bootstrap" 16 "$DURATION" 64
+want raw-producer-1KB && java_run raw-producer-1KB 64 RawProducerBench "$bootstrap" 1024 "$DURATION" 64
+if want put-16B; then
+  put_once put1; put_once put16; put_once put64
+  wrk_run put-16B 1 "$base" put.lua put1
+  wrk_run put-16B 16 "$base" put.lua put16
+  wrk_run put-16B 64 "$base" put.lua put64
+fi
+want put-16B-inproc && inproc_run
+if want put-1KB; then
+  put_once put1k
+  wrk_run put-1KB 16 "$base" put1k.lua put1k
+fi
+if want get-ack; then
+  put_once getq; curl -s -o /dev/null "$base/get?queue=getq&worker=bench-worker"
+  java -cp "$CP" io.kqf.bench.Fill "$bootstrap" getq $(( (DURATION + 3) * 40000 )) 16 >/dev/null
+  wrk_run get-ack 16 "$base" get.lua getq
+fi
+if want get-lease+ack; then
+  put_once leaseq; curl -s -o /dev/null "$base/get?queue=leaseq&worker=bench-worker"
+  java -cp "$CP" io.kqf.bench.Fill "$bootstrap" leaseq $(( DURATION * 20000 )) 16 >/dev/null
+  java_run get-lease+ack 16 LeaseAckBench "$base" leaseq 16 "$DURATION"
+fi
+want evget-wake && java_run evget-wake 1 EvgetWakeBench "$base" 1000
+want pub-16B && wrk_run pub-16B 16 "$base" pub.lua benchpush
+if want sub; then
+  # sub reads indices 1..100 of benchpush, which pub-16B fills; alone, publish them here.
+  want pub-16B || for _ in $(seq 1 100); do curl -s -o /dev/null "$base/pub?queue=benchpush&item=0123456789abcdef"; done
+  KQF_INDICES=100 wrk_run sub 16 "$base" sub.lua benchpush
+fi
+want do_get-do_post && java_run do_get-do_post 16 RpcBench "$base" 16 16 "$DURATION"
+return 0
+}
+
+load_at_start=$(cut -d' ' -f1 /proc/loadavg)
+echo "running scenarios, ${DURATION}s each$([ "$ROUNDS" = 1 ] || echo ", $ROUNDS rounds"):"
+for round in $(seq 1 "$ROUNDS"); do
+  [ "$ROUNDS" = 1 ] || echo " round $round:"
+  one_round
+done
 
 table() {
 python3 - "$results" <<'PY'
 import sys
+from statistics import median
 rows = [l.split() for l in open(sys.argv[1]) if l.startswith("RESULT")]
-res = {}
-for _, name, conns, reqs, dur_us, p50, p99, p999, errors in rows:
+runs = {}  # (name, conns) -> {round: (rate, p50, p99, p999, errors)}
+for _, rnd, name, conns, reqs, dur_us, p50, p99, p999, errors in rows:
     rate = int(reqs) / (int(dur_us) / 1e6) if int(dur_us) else 0
-    res[(name, conns)] = (rate, int(p50), int(p99), int(p999), int(errors))
-ceiling = res.get(("ceiling", "16"), (0,))[0]
-raw = {"16B": res.get(("raw-producer-16B", "64"), (0,))[0], "1KB": res.get(("raw-producer-1KB", "64"), (0,))[0]}
+    runs.setdefault((name, conns), {})[rnd] = (rate, int(p50), int(p99), int(p999), int(errors))
+def rate(name, conns, rnd):
+    return runs.get((name, conns), {}).get(rnd, (0,))[0]
+def ratio(values):  # median over rounds, with the range when there is more than one round
+    if not values:
+        return ""
+    shown = f"{median(values):.0%}"
+    return shown if len(values) == 1 else f"{shown} ({min(values):.0%}-{max(values):.0%})"
 print("| scenario | conns | req/s | p50 ms | p99 ms | p99.9 ms | errors | vs ceiling | vs raw producer |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-for (name, conns), (rate, p50, p99, p999, errors) in res.items():
+for (name, conns), by_round in runs.items():
     reference = name == "ceiling" or name.startswith("raw-producer")
-    vs_c = f"{rate / ceiling:.0%}" if ceiling and not reference and name != "evget-wake" else ""
-    size = "1KB" if "1KB" in name else "16B"
-    vs_r = f"{rate / raw[size]:.0%}" if raw[size] and name.startswith(("put", "pub")) else ""
-    shown = "1,000 rounds" if name == "evget-wake" else f"{rate:,.0f}"
-    print(f"| {name} | {conns} | {shown} | {p50/1000:.2f} | {p99/1000:.2f} | {p999/1000:.2f} | {errors} | {vs_c} | {vs_r} |")
+    raw = "raw-producer-1KB" if "1KB" in name else "raw-producer-16B"
+    vs_c, vs_r = [], []
+    for rnd, (r, *_) in by_round.items():
+        if not reference and name != "evget-wake" and rate("ceiling", "16", rnd):
+            vs_c.append(r / rate("ceiling", "16", rnd))
+        if name.startswith(("put", "pub")) and rate(raw, "64", rnd):
+            vs_r.append(r / rate(raw, "64", rnd))
+    m = [median(v[i] for v in by_round.values()) for i in range(4)]
+    errors = sum(v[4] for v in by_round.values())
+    shown = "1,000 rounds" if name == "evget-wake" else f"{m[0]:,.0f}"
+    print(f"| {name} | {conns} | {shown} | {m[1]/1000:.2f} | {m[2]/1000:.2f} | {m[3]/1000:.2f} | {errors} | {ratio(vs_c)} | {ratio(vs_r)} |")
 PY
 }
 table
+echo "(1-minute load average: $load_at_start before the scenarios, $(cut -d' ' -f1 /proc/loadavg) after; $(nproc) cores)"
 
-echo
-echo "startup to first put (cold embedded broker):"
-bench/first-put.sh 1
+if [ "${#profiled[@]}" -gt 0 ]; then
+  echo
+  echo "profiles (JFR, kqf JVM, measured window only; in $work/profile):"
+  java -cp "$CP" io.kqf.bench.JfrTop 12 "${profiled[@]}"
+fi
+if want first-put; then
+  echo
+  echo "startup to first put (cold embedded broker):"
+  bench/first-put.sh 1
+fi
 # The capacity trials run on their own fresh node each, after the table (they take minutes).
 fresh_node() { # prints the base URL; sets node_pid
   local p; p=$(free_port)
   KQF_HTTP_PORT=$p KQF_HTTP_HOST=127.0.0.1 KQF_KAFKA_BOOTSTRAP_SERVERS=$bootstrap KQF_TOPIC_PREFIX="$1." \
-    KQF_GROUP_ID="kqf-$1" KQF_NODE_ID="$1" java -Xmx1g -jar "$work/kqf.jar" >"$work/$1.log" 2>&1 & node_pid=$!; pids+=($node_pid)
+    KQF_GROUP_ID="kqf-$1" KQF_NODE_ID="$1" java "${KQF_JVM[@]}" -jar "$work/kqf.jar" >"$work/$1.log" 2>&1 & node_pid=$!; pids+=($node_pid)
   await_line "$work/$1.log" "serving HTTP"
   node_base="http://127.0.0.1:$p"
 }
