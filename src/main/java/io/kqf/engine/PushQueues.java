@@ -1,22 +1,15 @@
 package io.kqf.engine;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import io.kqf.kafka.KafkaUnavailable;
 import io.kqf.kafka.RecordReader;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 
 /**
  * hustmq push queues (pub / sub / evsub): one topic read by index, items never consumed, each with
@@ -26,7 +19,6 @@ import org.apache.kafka.common.header.Header;
 public final class PushQueues {
     public static final int MAX_TTL_SECONDS = 7200;
     public static final int DEFAULT_TTL_SECONDS = 900;
-    static final String TTL_HEADER = "kqf.ttl";
     /** Expired head items reclaimed per pub at most (the rest on later pubs). */
     private static final int MAX_RECLAIM = 1000;
 
@@ -45,27 +37,14 @@ public final class PushQueues {
         }
     }
 
-    /** An item as sub reads it. */
-    private record Item(byte[] body, long timestamp, int ttlSeconds) {
-        boolean expired(long nowMillis) {
-            return timestamp + ttlSeconds * 1000L <= nowMillis;
-        }
-    }
-
     private final QueueEngine engine;
     private final QueueRegistry registry;
     private final KafkaProducer<byte[], byte[]> producer;
     private final MetaStore metaStore;
-    private final RecordReader reader;
+    private final PushItems items;
     private final Clock clock;
     private final WaitList<EvsubOutcome> evsubs;
     private final Duration subscribeTimeout;
-    /** Subscribers read the same few indices: keep recent items (published here or read) in memory. */
-    private final Cache<String, Item> items = Caffeine.newBuilder()
-            .maximumWeight(64L * 1024 * 1024)
-            .weigher((String key, Item item) -> item.body().length + 64)
-            .expireAfterWrite(MAX_TTL_SECONDS, TimeUnit.SECONDS)
-            .build();
 
     PushQueues(QueueEngine engine, QueueRegistry registry, KafkaProducer<byte[], byte[]> producer, MetaStore metaStore, RecordReader reader,
                Clock clock, WaitList<EvsubOutcome> evsubs, Duration subscribeTimeout) {
@@ -73,7 +52,7 @@ public final class PushQueues {
         this.registry = registry;
         this.producer = producer;
         this.metaStore = metaStore;
-        this.reader = reader;
+        this.items = new PushItems(reader);
         this.clock = clock;
         this.evsubs = evsubs;
         this.subscribeTimeout = subscribeTimeout;
@@ -118,7 +97,7 @@ public final class PushQueues {
                 queue.meta(moved);
             }
             RecordMetadata written = send(tp, item, ttlSeconds);
-            items.put(key(tp, written.offset()), new Item(item, written.timestamp(), ttlSeconds));
+            items.remember(tp, written.offset(), new PushItems.Item(item, written.timestamp(), ttlSeconds));
             synchronized (queue) {
                 queue.pushEnd = Math.max(queue.pushEnd, written.offset() + 1);
                 queue.lastPubSeconds = written.timestamp() / 1000;
@@ -129,7 +108,7 @@ public final class PushQueues {
 
     private RecordMetadata send(TopicPartition tp, byte[] item, int ttlSeconds) {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(tp.topic(), tp.partition(), null, item);
-        record.headers().add(TTL_HEADER, String.valueOf(ttlSeconds).getBytes(StandardCharsets.US_ASCII));
+        record.headers().add(PushItems.TTL_HEADER, PushItems.ttlHeader(ttlSeconds));
         return Acknowledged.await(producer.send(record), "the item");
     }
 
@@ -137,7 +116,7 @@ public final class PushQueues {
     private long reclaimExpired(TopicPartition tp, long floor, long end) {
         long now = clock.millis();
         for (int i = 0; i < MAX_RECLAIM && floor < end; i++) {
-            Optional<Item> item = item(tp, floor);
+            Optional<PushItems.Item> item = items.item(tp, floor);
             if (item.isPresent() && !item.get().expired(now)) {
                 break;
             }
@@ -154,7 +133,7 @@ public final class PushQueues {
             throw new OutsideWindow(window.si(), window.ci());
         }
         TopicPartition tp = new TopicPartition(registry.topicOf(queue, 0), 0);
-        Optional<Item> item = item(tp, window.offsetOf(index));
+        Optional<PushItems.Item> item = items.item(tp, window.offsetOf(index));
         if (item.isEmpty() || item.get().expired(clock.millis())) {
             throw new EngineException(EngineException.Reason.NO_SUCH_QUEUE, "item " + index + " has expired");
         }
@@ -215,44 +194,11 @@ public final class PushQueues {
             }
         }
         TopicPartition tp = new TopicPartition(registry.topicOf(queue, 0), 0);
-        long newest = item(tp, queue.pushEnd - 1).map(i -> i.timestamp() / 1000).orElse(queue.meta().created());
+        long newest = items.item(tp, queue.pushEnd - 1).map(i -> i.timestamp() / 1000).orElse(queue.meta().created());
         synchronized (queue) {
             queue.lastPubSeconds = Math.max(queue.lastPubSeconds, newest);
             return queue.lastPubSeconds;
         }
-    }
-
-    private Optional<Item> item(TopicPartition tp, long offset) {
-        String key = key(tp, offset);
-        Item cached = items.getIfPresent(key);
-        if (cached != null) {
-            return Optional.of(cached);
-        }
-        Optional<ConsumerRecord<byte[], byte[]>> record;
-        try {
-            record = reader.read(tp, offset);
-        } catch (KafkaUnavailable e) {
-            throw EngineException.unavailable(e.getMessage());
-        }
-        Optional<Item> item = record.map(r -> new Item(r.value() == null ? new byte[0] : r.value(), r.timestamp(), ttlOf(r)));
-        item.ifPresent(i -> items.put(key, i));
-        return item;
-    }
-
-    private static int ttlOf(ConsumerRecord<byte[], byte[]> record) {
-        Header header = record.headers().lastHeader(TTL_HEADER);
-        if (header == null) {
-            return DEFAULT_TTL_SECONDS;
-        }
-        try {
-            return Integer.parseInt(new String(header.value(), StandardCharsets.US_ASCII));
-        } catch (NumberFormatException e) {
-            return DEFAULT_TTL_SECONDS;
-        }
-    }
-
-    private static String key(TopicPartition tp, long offset) {
-        return tp.topic() + "/" + tp.partition() + "/" + offset;
     }
 
     private QueueState requirePush(String queueName) {
