@@ -2,7 +2,13 @@ package io.kqf.engine;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 import io.kqf.kafka.RecordReader;
@@ -10,17 +16,25 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * hustmq push queues (pub / sub / evsub): one topic read by index, items never consumed, each with
- * a TTL (record header, checked on read). Publishes to one queue are serialised, so indices are
- * dense and {@code pub idx=I} can move the window as the original allows.
+ * a TTL (record header, checked on read).
+ *
+ * <p>Publishing is pipelined ({@link PubPipeline}): pubs to one queue are sent as they come and
+ * share Kafka round trips, and an item's index follows from the offset Kafka gives it, so indices
+ * stay dense and in publish order. A pub completes once Kafka acknowledged its record (acks=all);
+ * the producer's callback completes it, no thread waits. Window changes ({@code idx}, reclaiming
+ * expired items at the head) run on the threads of {@link WindowMoves}.
  */
 public final class PushQueues {
+    private static final Logger log = LoggerFactory.getLogger(PushQueues.class);
     public static final int MAX_TTL_SECONDS = 7200;
     public static final int DEFAULT_TTL_SECONDS = 900;
-    /** Expired head items reclaimed per pub at most (the rest on later pubs). */
-    private static final int MAX_RECLAIM = 1000;
+    /** How long a pub may wait behind a window move before it is answered UNAVAILABLE (unsent). */
+    private static final long QUEUED_DEADLINE_SECONDS = 30;
 
     /** What an evsub is answered with. */
     public sealed interface EvsubOutcome {
@@ -40,31 +54,33 @@ public final class PushQueues {
     private final QueueEngine engine;
     private final QueueRegistry registry;
     private final KafkaProducer<byte[], byte[]> producer;
-    private final MetaStore metaStore;
     private final PushItems items;
+    private final WindowMoves moves;
     private final Clock clock;
     private final WaitList<EvsubOutcome> evsubs;
     private final Duration subscribeTimeout;
+    /** By identity: a queue's state lives as long as the node. */
+    private final Map<QueueState, PushLine> lines = new ConcurrentHashMap<>();
 
     PushQueues(QueueEngine engine, QueueRegistry registry, KafkaProducer<byte[], byte[]> producer, MetaStore metaStore, RecordReader reader,
                Clock clock, WaitList<EvsubOutcome> evsubs, Duration subscribeTimeout) {
         this.engine = engine;
         this.registry = registry;
         this.producer = producer;
-        this.metaStore = metaStore;
         this.items = new PushItems(reader);
+        this.moves = new WindowMoves(metaStore, items, clock);
         this.clock = clock;
         this.evsubs = evsubs;
         this.subscribeTimeout = subscribeTimeout;
     }
 
     /**
-     * Publishes an item; returns once Kafka acknowledged it.
+     * Publishes an item; completes once Kafka acknowledged it, or fails with UNAVAILABLE.
      *
      * @param index null, or the original's {@code idx}: discard items before it, and restart the
      *              window there when it lies after the newest item
      */
-    public void pub(String queueName, byte[] item, Long index, int ttlSeconds) {
+    public CompletableFuture<Void> pub(String queueName, byte[] item, Long index, int ttlSeconds) {
         QueueNames.validate(queueName);
         if (item == null || item.length == 0) {
             throw EngineException.badRequest("item is missing (send it as the body or as item=)");
@@ -76,53 +92,113 @@ public final class PushQueues {
         if (index != null && (index < 0 || index >= PushWindow.C)) {
             throw EngineException.badRequest("idx must be 0.." + (PushWindow.C - 1));
         }
-        QueueState queue = registry.findOrCreate(queueName, QueueType.PUSH);
-        TopicPartition tp = new TopicPartition(registry.topicOf(queue, 0), 0);
-        synchronized (queue.metaWriteLock) {
-            QueueMeta meta = queue.meta();
-            PushWindow window = window(queue);
-            long base = meta.pushBase();
-            long floor = reclaimExpired(tp, window.floor(), window.end());
-            if (index != null) {
-                if (window.isAfterNewest(index)) {
-                    base = Math.floorMod(index - 1 - window.end(), PushWindow.C);
-                    floor = window.end();
-                } else if (window.contains(index)) {
-                    floor = Math.max(floor, window.offsetOf(index));
+        PushLine line = lineOf(registry.findOrCreate(queueName, QueueType.PUSH));
+        Publish publish = new Publish(line, item, index, ttlSeconds);
+        // A window move reclaims as part of the move.
+        CompletableFuture<Void> reclaimed = index == null ? moves.reclaimIfDue(line) : null;
+        if (line.pipeline.admit(publish)) {
+            publish.start();
+        } else {
+            CompletableFuture.delayedExecutor(QUEUED_DEADLINE_SECONDS, TimeUnit.SECONDS, moves.executor()).execute(() -> {
+                if (line.pipeline.withdraw(publish)) {
+                    publish.stored.completeExceptionally(EngineException.unavailable(
+                            "the pub waited " + QUEUED_DEADLINE_SECONDS + " s behind a window move of " + queueName + ", unsent"));
                 }
-            }
-            if (base != meta.pushBase() || floor != meta.pushFloor()) {
-                QueueMeta moved = meta.withWindow(base, floor);
-                metaStore.write(queueName, moved);
-                queue.meta(moved);
-            }
-            RecordMetadata written = send(tp, item, ttlSeconds);
-            items.remember(tp, written.offset(), new PushItems.Item(item, written.timestamp(), ttlSeconds));
-            synchronized (queue) {
-                queue.pushEnd = Math.max(queue.pushEnd, written.offset() + 1);
-                queue.lastPubSeconds = written.timestamp() / 1000;
-            }
+            });
         }
-        releaseEvsubs(queue);
+        return reclaimed == null || reclaimed.isDone() ? publish.stored
+                : publish.stored.thenCombine(reclaimed, (stored, none) -> null);
     }
 
-    private RecordMetadata send(TopicPartition tp, byte[] item, int ttlSeconds) {
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(tp.topic(), tp.partition(), null, item);
-        record.headers().add(PushItems.TTL_HEADER, PushItems.ttlHeader(ttlSeconds));
-        return Acknowledged.await(producer.send(record), "the item");
+    /** One pub on its way: an append, or (with idx) a window move and then its item. */
+    private final class Publish implements PubPipeline.Step {
+        private final PushLine line;
+        private final byte[] item;
+        private final Long index;
+        private final int ttlSeconds;
+        private final CompletableFuture<Void> stored = new CompletableFuture<>();
+        private final AtomicBoolean finished = new AtomicBoolean();
+
+        Publish(PushLine line, byte[] item, Long index, int ttlSeconds) {
+            this.line = line;
+            this.item = item;
+            this.index = index;
+            this.ttlSeconds = ttlSeconds;
+        }
+
+        @Override
+        public boolean movesWindow() {
+            return index != null;
+        }
+
+        @Override
+        public void start() {
+            if (index == null) {
+                send();
+            } else {
+                moves.executor().execute(this::moveThenSend);
+            }
+        }
+
+        private void moveThenSend() {
+            try {
+                moves.move(line, index);
+            } catch (EngineException e) {
+                finish(null, e);
+                return;
+            } catch (RuntimeException e) {
+                // Whatever went wrong, the pipeline must go on: the move is finished, unsent.
+                log.error("window move of push queue {} failed", line.queue.name, e);
+                finish(null, EngineException.unavailable("the window move failed: " + e));
+                return;
+            }
+            send();
+        }
+
+        private void send() {
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(line.tp.topic(), line.tp.partition(), null, item);
+            record.headers().add(PushItems.TTL_HEADER, PushItems.ttlHeader(ttlSeconds));
+            try {
+                producer.send(record, this::finish);
+            } catch (RuntimeException e) {
+                finish(null, e);
+            }
+        }
+
+        /** Kafka's answer: on the producer's I/O thread, or on the sender's when refused at once. Once. */
+        private void finish(RecordMetadata written, Exception error) {
+            if (!finished.compareAndSet(false, true)) {
+                return;
+            }
+            if (error == null) {
+                appended(line, written, item, ttlSeconds);
+            }
+            List<PubPipeline.Step> next = line.pipeline.finished(this);
+            if (!next.isEmpty()) {
+                // Not on the producer's I/O thread: a send may block (buffer full), a move writes _kqf.meta.
+                moves.executor().execute(() -> next.forEach(PubPipeline.Step::start));
+            }
+            if (error != null) {
+                stored.completeExceptionally(error instanceof EngineException refused ? refused
+                        : EngineException.unavailable("Kafka did not store the item: " + error.getMessage()));
+                return;
+            }
+            stored.complete(null);
+            if (evsubs.hasWaiters(line.queue.name)) {
+                // Deciding up to a window's worth of evsubs is no work for the producer's I/O thread.
+                moves.executor().execute(() -> releaseEvsubs(line.queue));
+            }
+        }
     }
 
-    /** Moves the floor past expired items at the head (the original reclaims them on pub). */
-    private long reclaimExpired(TopicPartition tp, long floor, long end) {
-        long now = clock.millis();
-        for (int i = 0; i < MAX_RECLAIM && floor < end; i++) {
-            Optional<PushItems.Item> item = items.item(tp, floor);
-            if (item.isPresent() && !item.get().expired(now)) {
-                break;
-            }
-            floor++;
+    /** Kafka has the item: it is in the window (and in memory for its subscribers) from now on. */
+    private void appended(PushLine line, RecordMetadata written, byte[] item, int ttlSeconds) {
+        items.remember(line.tp, written.offset(), new PushItems.Item(item, written.timestamp(), ttlSeconds));
+        QueueState queue = line.queue;
+        synchronized (queue) {
+            queue.pushEnd = Math.max(queue.pushEnd, written.offset() + 1);
+            queue.lastPubSeconds = Math.max(queue.lastPubSeconds, written.timestamp() / 1000);
         }
-        return floor;
     }
 
     /** The item at {@code index}; 404 (NO_SUCH_QUEUE / outside) as the original, EXPIRED as 404 too. */
@@ -132,8 +208,7 @@ public final class PushQueues {
         if (!window.contains(index)) {
             throw new OutsideWindow(window.si(), window.ci());
         }
-        TopicPartition tp = new TopicPartition(registry.topicOf(queue, 0), 0);
-        Optional<PushItems.Item> item = items.item(tp, window.offsetOf(index));
+        Optional<PushItems.Item> item = items.item(lineOf(queue).tp, window.offsetOf(index));
         if (item.isEmpty() || item.get().expired(clock.millis())) {
             throw new EngineException(EngineException.Reason.NO_SUCH_QUEUE, "item " + index + " has expired");
         }
@@ -159,7 +234,7 @@ public final class PushQueues {
 
     /** Decides up to window-size parked evsubs of the queue. */
     private void releaseEvsubs(QueueState queue) {
-        if (queue.meta() == null || queue.meta().type() != QueueType.PUSH) {
+        if (!evsubs.hasWaiters(queue.name) || queue.meta() == null || queue.meta().type() != QueueType.PUSH) {
             return;
         }
         PushWindow window = window(queue);
@@ -179,11 +254,24 @@ public final class PushQueues {
         return evsubs.size();
     }
 
+    /** Reclaim passes over the heads of push queues so far (tests, metrics). */
+    public long reclaimPasses() {
+        return moves.reclaimPasses();
+    }
+
+    /** Throws when a queue's publishing bookkeeping contradicts itself (tests). */
+    public void checkInvariants() {
+        lines.values().forEach(line -> {
+            line.pipeline.checkInvariants();
+            PushWindow window = window(line.queue);
+            if (window.floor() > window.end()) {
+                throw new IllegalStateException("push queue " + line.queue.name + ": window " + window);
+            }
+        });
+    }
+
     PushWindow window(QueueState queue) {
-        QueueMeta meta = queue.meta();
-        synchronized (queue) {
-            return PushWindow.of(meta.pushBase(), Math.min(meta.pushFloor(), queue.pushEnd), queue.pushEnd);
-        }
+        return PushWindow.of(queue);
     }
 
     /** Unix seconds of the newest item (the original's tm of a push queue), creation time before any. */
@@ -193,12 +281,18 @@ public final class PushQueues {
                 return queue.lastPubSeconds > 0 ? queue.lastPubSeconds : queue.meta().created();
             }
         }
-        TopicPartition tp = new TopicPartition(registry.topicOf(queue, 0), 0);
-        long newest = items.item(tp, queue.pushEnd - 1).map(i -> i.timestamp() / 1000).orElse(queue.meta().created());
+        long newest = items.item(lineOf(queue).tp, queue.pushEnd - 1).map(i -> i.timestamp() / 1000)
+                .orElse(queue.meta().created());
         synchronized (queue) {
             queue.lastPubSeconds = Math.max(queue.lastPubSeconds, newest);
             return queue.lastPubSeconds;
         }
+    }
+
+    private PushLine lineOf(QueueState queue) {
+        PushLine line = lines.get(queue);
+        return line != null ? line
+                : lines.computeIfAbsent(queue, q -> new PushLine(q, new TopicPartition(registry.topicOf(q, 0), 0)));
     }
 
     private QueueState requirePush(String queueName) {
