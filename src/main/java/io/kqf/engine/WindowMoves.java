@@ -14,11 +14,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Changes of a push queue's window in {@code _kqf.meta}: reclaiming expired items at the head (the
- * original does it before every pub) and {@code pub idx=I}. Both may read head items from Kafka and
- * write the attributes, so they run on their own threads, never a request's or the producer's, and
- * one at a time per queue (its metaWriteLock, which request threads never take for a push queue).
- * A pub asks for a reclaim only when the head can have expired; otherwise the check is a volatile read.
+ * Changes of a push queue's window: reclaiming expired items at the head (the original does it
+ * before every pub) and {@code pub idx=I}. They may read head items from Kafka and write
+ * {@code _kqf.meta}, so they run on their own threads, never a request's or the producer's.
+ *
+ * <p>Two locks, never taken by request threads: the line's windowLock for changing the window in
+ * memory, and the queue's metaWriteLock, held across each write to {@code _kqf.meta} (taken first
+ * when both are), so durable writes go out one at a time, each with the window as it is then.
+ * A move is durable before it shows and before its item is sent. A reclaim shows at once and is
+ * written after, coalesced: a steady stream whose head keeps expiring costs each pub a look at
+ * cached items, not a Kafka round trip. A pub asks for a reclaim only when the head can have
+ * expired; otherwise the check is a volatile read.
  */
 final class WindowMoves {
     private static final Logger log = LoggerFactory.getLogger(WindowMoves.class);
@@ -57,8 +63,9 @@ final class WindowMoves {
     }
 
     /**
-     * Completes once the expired items at the head are reclaimed; at once while the head cannot have
-     * expired. Never fails: expiry is lazy anyway (sub checks it), so a failed pass is only logged.
+     * Completes once the expired items at the head are reclaimed (in memory); at once while the head
+     * cannot have expired. Never fails: expiry is lazy anyway (sub checks it), so a failed pass is
+     * only logged.
      */
     CompletableFuture<Void> reclaimIfDue(PushLine line) {
         if (clock.millis() < line.headExpiresAt) {
@@ -76,12 +83,7 @@ final class WindowMoves {
             synchronized (line) {
                 line.nextReclaim = null;
             }
-            reclaimPasses.incrementAndGet();
-            try {
-                move(line, null);
-            } catch (EngineException e) {
-                log.warn("expired items of push queue {} not reclaimed: {}", line.queue.name, e.getMessage());
-            }
+            reclaim(line);
             next.complete(null);
         });
         return next;
@@ -93,22 +95,85 @@ final class WindowMoves {
     }
 
     /**
-     * Reclaims the expired items at the head and, with {@code index}, applies {@code pub idx=I}
-     * (hustmq-api.md §2.15): items before I are discarded, and an I after ci restarts the window so
-     * that the next item gets index I. Returns once the new window is durable. Blocks: run it on
-     * {@link #executor()}. For a move the pipeline must be drained, so the window's end is the offset
-     * the move's own item will get.
+     * One reclaim pass, in memory; the write to {@code _kqf.meta} follows. Nothing a client was told
+     * depends on it: a crash before it only brings expired items back into the window (sub answers
+     * 404 for them) until the next pub reclaims them again.
      */
-    void move(PushLine line, Long index) {
+    private void reclaim(PushLine line) {
+        reclaimPasses.incrementAndGet();
+        QueueState queue = line.queue;
+        try {
+            synchronized (line.windowLock) {
+                QueueMeta meta = queue.meta();
+                PushWindow window = PushWindow.of(queue);
+                Head head = reclaimExpired(line.tp, window.floor(), window.end());
+                line.headExpiresAt = head.expiresAt();
+                if (head.floor() <= meta.pushFloor()) {
+                    return;
+                }
+                queue.meta(meta.withWindow(meta.pushBase(), head.floor()));
+            }
+        } catch (EngineException e) {
+            log.warn("expired items of push queue {} not reclaimed: {}", queue.name, e.getMessage());
+            return;
+        }
+        scheduleWrite(line);
+    }
+
+    /** One writer per queue at a time; it writes the window as it is until Kafka has the latest. */
+    private void scheduleWrite(PushLine line) {
+        synchronized (line) {
+            if (line.writing) {
+                return;
+            }
+            line.writing = true;
+        }
+        executor.execute(() -> {
+            QueueState queue = line.queue;
+            while (true) {
+                try {
+                    synchronized (queue.metaWriteLock) {
+                        QueueMeta current = queue.meta();
+                        if (!current.equals(line.written)) {
+                            metaStore.write(queue.name, current);
+                            line.written = current;
+                        }
+                    }
+                } catch (EngineException e) {
+                    log.warn("window of push queue {} not written (the next change writes it): {}", queue.name, e.getMessage());
+                    synchronized (line) {
+                        line.writing = false;
+                    }
+                    return;
+                }
+                synchronized (line) {
+                    // A reclaim changes the window before it calls scheduleWrite: seen here, or it starts a writer.
+                    if (queue.meta().equals(line.written)) {
+                        line.writing = false;
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * {@code pub idx=I} (hustmq-api.md §2.15), after reclaiming the expired items at the head: items
+     * before I are discarded, and an I after ci restarts the window so that the next item gets index
+     * I. Returns once the new window is durable, and only then shows it. Blocks: run it on
+     * {@link #executor()}, with the pipeline drained, so the window's end is the offset the move's
+     * own item will get.
+     */
+    void move(PushLine line, long index) {
         QueueState queue = line.queue;
         synchronized (queue.metaWriteLock) {
-            QueueMeta meta = queue.meta();
-            PushWindow window = PushWindow.of(queue);
-            Head head = reclaimExpired(line.tp, window.floor(), window.end());
-            long base = meta.pushBase();
-            long floor = head.floor();
-            long headExpiresAt = head.expiresAt();
-            if (index != null) {
+            synchronized (line.windowLock) {
+                QueueMeta meta = queue.meta();
+                PushWindow window = PushWindow.of(queue);
+                Head head = reclaimExpired(line.tp, window.floor(), window.end());
+                long base = meta.pushBase();
+                long floor = head.floor();
+                long headExpiresAt = head.expiresAt();
                 if (window.isAfterNewest(index)) {
                     base = Math.floorMod(index - 1 - window.end(), PushWindow.C);
                     floor = window.end();
@@ -117,13 +182,14 @@ final class WindowMoves {
                     floor = window.offsetOf(index);
                     headExpiresAt = 0;
                 }
-            }
-            if (base != meta.pushBase() || floor != meta.pushFloor()) {
                 QueueMeta moved = meta.withWindow(base, floor);
-                metaStore.write(queue.name, moved);
+                if (!moved.equals(meta) || !moved.equals(line.written)) {
+                    metaStore.write(queue.name, moved);
+                    line.written = moved;
+                }
                 queue.meta(moved);
+                line.headExpiresAt = headExpiresAt;
             }
-            line.headExpiresAt = headExpiresAt;
         }
     }
 
