@@ -90,7 +90,7 @@ public final class EngineRuntime implements AutoCloseable {
         RecordReader reader = new RecordReader(clients, RECORD_READERS);
         PushQueues push = new PushQueues(itemLimit, registry, writer.producer(), metaStore, reader, clock,
                 new WaitList<>("evsub", waits.maxTimerCount(), waits.maxQueueSize(), new PushQueues.EvsubOutcome.TimedOut(), waitTimer),
-                waits.subscribeTimeout());
+                waits.subscribeTimeout(), completions);
         Purger purger = new Purger(poller, leases, ownership, metaStore, waitNanos);
         StatReader stats = new StatReader(registry, ownership, push, waitNanos);
         QueueEngine engine = new QueueEngine(registry, poller, leases, ownership, metaStore, writer, events, purger, stats,

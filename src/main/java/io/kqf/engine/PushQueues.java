@@ -1,34 +1,41 @@
 package io.kqf.engine;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import io.kqf.kafka.KafkaUnavailable;
 import io.kqf.kafka.RecordReader;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * hustmq push queues (pub / sub / evsub): one topic read by index, items never consumed, each with
- * a TTL (record header, checked on read). Publishes to one queue are serialised, so indices are
- * dense and {@code pub idx=I} can move the window as the original allows.
+ * a TTL (record header, checked on read).
+ *
+ * <p>Publishing is pipelined ({@link PubPipeline}): pubs to one queue are sent as they come and
+ * share Kafka round trips, and an item's index follows from the offset Kafka gives it, so indices
+ * stay dense and in publish order. A pub completes once Kafka acknowledged its record (acks=all);
+ * the producer's callback completes it, no thread waits. Window changes ({@code idx}, reclaiming
+ * expired items at the head) run on the threads of {@link WindowMoves}.
  */
 public final class PushQueues {
+    private static final Logger log = LoggerFactory.getLogger(PushQueues.class);
     public static final int MAX_TTL_SECONDS = 7200;
     public static final int DEFAULT_TTL_SECONDS = 900;
-    static final String TTL_HEADER = "kqf.ttl";
-    /** Expired head items reclaimed per pub at most (the rest on later pubs). */
-    private static final int MAX_RECLAIM = 1000;
+    /** How long a pub may wait behind a window move before it is answered UNAVAILABLE (unsent). */
+    private static final long QUEUED_DEADLINE_SECONDS = 30;
 
     /** What an evsub is answered with. */
     public sealed interface EvsubOutcome {
@@ -45,47 +52,38 @@ public final class PushQueues {
         }
     }
 
-    /** An item as sub reads it. */
-    private record Item(byte[] body, long timestamp, int ttlSeconds) {
-        boolean expired(long nowMillis) {
-            return timestamp + ttlSeconds * 1000L <= nowMillis;
-        }
-    }
-
     private final ItemLimit itemLimit;
+    private final Executor completions;
     private final QueueRegistry registry;
     private final KafkaProducer<byte[], byte[]> producer;
-    private final MetaStore metaStore;
-    private final RecordReader reader;
+    private final PushItems items;
+    private final WindowMoves moves;
     private final Clock clock;
     private final WaitList<EvsubOutcome> evsubs;
     private final Duration subscribeTimeout;
-    /** Subscribers read the same few indices: keep recent items (published here or read) in memory. */
-    private final Cache<String, Item> items = Caffeine.newBuilder()
-            .maximumWeight(64L * 1024 * 1024)
-            .weigher((String key, Item item) -> item.body().length + 64)
-            .expireAfterWrite(MAX_TTL_SECONDS, TimeUnit.SECONDS)
-            .build();
+    /** By identity: a queue's state lives as long as the node. */
+    private final Map<QueueState, PushLine> lines = new ConcurrentHashMap<>();
 
     PushQueues(ItemLimit itemLimit, QueueRegistry registry, KafkaProducer<byte[], byte[]> producer, MetaStore metaStore, RecordReader reader,
-               Clock clock, WaitList<EvsubOutcome> evsubs, Duration subscribeTimeout) {
+               Clock clock, WaitList<EvsubOutcome> evsubs, Duration subscribeTimeout, Executor completions) {
+        this.completions = completions;
         this.itemLimit = itemLimit;
         this.registry = registry;
         this.producer = producer;
-        this.metaStore = metaStore;
-        this.reader = reader;
+        this.items = new PushItems(reader);
+        this.moves = new WindowMoves(metaStore, items, clock);
         this.clock = clock;
         this.evsubs = evsubs;
         this.subscribeTimeout = subscribeTimeout;
     }
 
     /**
-     * Publishes an item; returns once Kafka acknowledged it.
+     * Publishes an item; completes once Kafka acknowledged it, or fails with UNAVAILABLE.
      *
      * @param index null, or the original's {@code idx}: discard items before it, and restart the
      *              window there when it lies after the newest item
      */
-    public void pub(String queueName, byte[] item, Long index, int ttlSeconds) {
+    public CompletableFuture<Void> pub(String queueName, byte[] item, Long index, int ttlSeconds) {
         QueueNames.validate(queueName);
         if (item == null || item.length == 0) {
             throw EngineException.badRequest("the message is empty");
@@ -95,55 +93,117 @@ public final class PushQueues {
             throw EngineException.badRequest("ttl must be 1.." + MAX_TTL_SECONDS + " seconds");
         }
         if (index != null && (index < 0 || index >= PushWindow.C)) {
-            throw EngineException.badRequest("idx must be 0.." + (PushWindow.C - 1));
+            throw EngineException.badRequest("index must be 0.." + (PushWindow.C - 1));
         }
-        QueueState queue = registry.findOrCreate(queueName, QueueType.PUSH);
-        TopicPartition tp = new TopicPartition(registry.topicOf(queue, 0), 0);
-        synchronized (queue.metaWriteLock) {
-            QueueMeta meta = queue.meta();
-            PushWindow window = window(queue);
-            long base = meta.pushBase();
-            long floor = reclaimExpired(tp, window.floor(), window.end());
-            if (index != null) {
-                if (window.isAfterNewest(index)) {
-                    base = Math.floorMod(index - 1 - window.end(), PushWindow.C);
-                    floor = window.end();
-                } else if (window.contains(index)) {
-                    floor = Math.max(floor, window.offsetOf(index));
+        PushLine line = lineOf(registry.findOrCreate(queueName, QueueType.PUSH));
+        Publish publish = new Publish(line, item, index, ttlSeconds);
+        // A window move reclaims as part of the move.
+        CompletableFuture<Void> reclaimed = index == null ? moves.reclaimIfDue(line) : null;
+        if (line.pipeline.admit(publish)) {
+            publish.start();
+        } else {
+            CompletableFuture.delayedExecutor(QUEUED_DEADLINE_SECONDS, TimeUnit.SECONDS, moves.executor()).execute(() -> {
+                if (line.pipeline.withdraw(publish)) {
+                    publish.stored.completeExceptionally(EngineException.unavailable(
+                            "the pub waited " + QUEUED_DEADLINE_SECONDS + " s behind a window move of " + queueName + ", unsent"));
                 }
-            }
-            if (base != meta.pushBase() || floor != meta.pushFloor()) {
-                QueueMeta moved = meta.withWindow(base, floor);
-                metaStore.write(queueName, moved);
-                queue.meta(moved);
-            }
-            RecordMetadata written = send(tp, item, ttlSeconds);
-            items.put(key(tp, written.offset()), new Item(item, written.timestamp(), ttlSeconds));
-            synchronized (queue) {
-                queue.pushEnd = Math.max(queue.pushEnd, written.offset() + 1);
-                queue.lastPubSeconds = written.timestamp() / 1000;
-            }
+            });
         }
-        releaseEvsubs(queue);
+        return reclaimed == null || reclaimed.isDone() ? publish.stored
+                : publish.stored.thenCombine(reclaimed, (stored, none) -> null);
     }
 
-    private RecordMetadata send(TopicPartition tp, byte[] item, int ttlSeconds) {
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(tp.topic(), tp.partition(), null, item);
-        record.headers().add(TTL_HEADER, String.valueOf(ttlSeconds).getBytes(StandardCharsets.US_ASCII));
-        return Acknowledged.await(producer.send(record), "the item");
+    /** One pub on its way: an append, or (with idx) a window move and then its item. */
+    private final class Publish implements PubPipeline.Step {
+        private final PushLine line;
+        private final byte[] item;
+        private final Long index;
+        private final int ttlSeconds;
+        private final CompletableFuture<Void> stored = new CompletableFuture<>();
+        private final AtomicBoolean finished = new AtomicBoolean();
+
+        Publish(PushLine line, byte[] item, Long index, int ttlSeconds) {
+            this.line = line;
+            this.item = item;
+            this.index = index;
+            this.ttlSeconds = ttlSeconds;
+        }
+
+        @Override
+        public boolean movesWindow() {
+            return index != null;
+        }
+
+        @Override
+        public void start() {
+            if (index == null) {
+                send();
+            } else {
+                moves.executor().execute(this::moveThenSend);
+            }
+        }
+
+        private void moveThenSend() {
+            try {
+                moves.move(line, index);
+            } catch (EngineException e) {
+                finish(null, e);
+                return;
+            } catch (RuntimeException e) {
+                // Whatever went wrong, the pipeline must go on: the move is finished, unsent.
+                log.error("window move of push queue {} failed", line.queue.name, e);
+                finish(null, EngineException.unavailable("the window move failed: " + e));
+                return;
+            }
+            send();
+        }
+
+        private void send() {
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(line.tp.topic(), line.tp.partition(), null, item);
+            record.headers().add(PushItems.TTL_HEADER, PushItems.ttlHeader(ttlSeconds));
+            try {
+                producer.send(record, this::finish);
+            } catch (RuntimeException e) {
+                finish(null, e);
+            }
+        }
+
+        /** Kafka's answer: on the producer's I/O thread, or on the sender's when refused at once. Once. */
+        private void finish(RecordMetadata written, Exception error) {
+            if (!finished.compareAndSet(false, true)) {
+                return;
+            }
+            if (error == null) {
+                appended(line, written, item, ttlSeconds);
+            }
+            List<PubPipeline.Step> next = line.pipeline.finished(this);
+            if (!next.isEmpty()) {
+                // Not on the producer's I/O thread: a send may block (buffer full), a move writes _kqf.meta.
+                moves.executor().execute(() -> next.forEach(PubPipeline.Step::start));
+            }
+            // The client's answer is written by whatever waits on `stored`: not on the producer's I/O thread.
+            if (error != null) {
+                EngineException failure = error instanceof EngineException refused ? refused
+                        : EngineException.unavailable("Kafka did not store the item: " + error.getMessage());
+                completions.execute(() -> stored.completeExceptionally(failure));
+                return;
+            }
+            completions.execute(() -> stored.complete(null));
+            if (evsubs.hasWaiters(line.queue.name)) {
+                // Deciding up to a window's worth of evsubs is no work for the producer's I/O thread.
+                moves.executor().execute(() -> releaseEvsubs(line.queue));
+            }
+        }
     }
 
-    /** Moves the floor past expired items at the head (the original reclaims them on pub). */
-    private long reclaimExpired(TopicPartition tp, long floor, long end) {
-        long now = clock.millis();
-        for (int i = 0; i < MAX_RECLAIM && floor < end; i++) {
-            Optional<Item> item = item(tp, floor);
-            if (item.isPresent() && !item.get().expired(now)) {
-                break;
-            }
-            floor++;
+    /** Kafka has the item: it is in the window (and in memory for its subscribers) from now on. */
+    private void appended(PushLine line, RecordMetadata written, byte[] item, int ttlSeconds) {
+        items.remember(line.tp, written.offset(), new PushItems.Item(item, written.timestamp(), ttlSeconds));
+        QueueState queue = line.queue;
+        synchronized (queue) {
+            queue.pushEnd = Math.max(queue.pushEnd, written.offset() + 1);
+            queue.lastPubSeconds = Math.max(queue.lastPubSeconds, written.timestamp() / 1000);
         }
-        return floor;
     }
 
     /** The item at {@code index}; 404 (NO_SUCH_QUEUE / outside) as the original, EXPIRED as 404 too. */
@@ -153,8 +213,7 @@ public final class PushQueues {
         if (!window.contains(index)) {
             throw new OutsideWindow(window.si(), window.ci());
         }
-        TopicPartition tp = new TopicPartition(registry.topicOf(queue, 0), 0);
-        Optional<Item> item = item(tp, window.offsetOf(index));
+        Optional<PushItems.Item> item = items.item(lineOf(queue).tp, window.offsetOf(index));
         if (item.isEmpty() || item.get().expired(clock.millis())) {
             throw new EngineException(EngineException.Reason.EXPIRED, "item " + index + " has expired");
         }
@@ -168,7 +227,7 @@ public final class PushQueues {
     public Parked<EvsubOutcome> evsub(String queueName, long index, BooleanSupplier connected) {
         QueueNames.validate(queueName);
         if (index < 0) {
-            throw EngineException.badRequest("idx must be >= 0");
+            throw EngineException.badRequest("index must be >= 0");
         }
         Parked<EvsubOutcome> parked = evsubs.park(queueName, subscribeTimeout, connected, index);
         QueueState queue = registry.find(queueName);
@@ -180,7 +239,7 @@ public final class PushQueues {
 
     /** Decides up to window-size parked evsubs of the queue. */
     private void releaseEvsubs(QueueState queue) {
-        if (queue.meta() == null || queue.meta().type() != QueueType.PUSH) {
+        if (!evsubs.hasWaiters(queue.name) || queue.meta() == null || queue.meta().type() != QueueType.PUSH) {
             return;
         }
         PushWindow window = window(queue);
@@ -200,11 +259,24 @@ public final class PushQueues {
         return evsubs.size();
     }
 
+    /** Reclaim passes over the heads of push queues so far (tests, metrics). */
+    public long reclaimPasses() {
+        return moves.reclaimPasses();
+    }
+
+    /** Throws when a queue's publishing bookkeeping contradicts itself (tests). */
+    public void checkInvariants() {
+        lines.values().forEach(line -> {
+            line.pipeline.checkInvariants();
+            PushWindow window = window(line.queue);
+            if (window.floor() > window.end()) {
+                throw new IllegalStateException("push queue " + line.queue.name + ": window " + window);
+            }
+        });
+    }
+
     PushWindow window(QueueState queue) {
-        QueueMeta meta = queue.meta();
-        synchronized (queue) {
-            return PushWindow.of(meta.pushBase(), Math.min(meta.pushFloor(), queue.pushEnd), queue.pushEnd);
-        }
+        return PushWindow.of(queue);
     }
 
     /** Unix seconds of the newest item (the original's tm of a push queue), creation time before any. */
@@ -214,45 +286,18 @@ public final class PushQueues {
                 return queue.lastPubSeconds > 0 ? queue.lastPubSeconds : queue.meta().created();
             }
         }
-        TopicPartition tp = new TopicPartition(registry.topicOf(queue, 0), 0);
-        long newest = item(tp, queue.pushEnd - 1).map(i -> i.timestamp() / 1000).orElse(queue.meta().created());
+        long newest = items.item(lineOf(queue).tp, queue.pushEnd - 1).map(i -> i.timestamp() / 1000)
+                .orElse(queue.meta().created());
         synchronized (queue) {
             queue.lastPubSeconds = Math.max(queue.lastPubSeconds, newest);
             return queue.lastPubSeconds;
         }
     }
 
-    private Optional<Item> item(TopicPartition tp, long offset) {
-        String key = key(tp, offset);
-        Item cached = items.getIfPresent(key);
-        if (cached != null) {
-            return Optional.of(cached);
-        }
-        Optional<ConsumerRecord<byte[], byte[]>> record;
-        try {
-            record = reader.read(tp, offset);
-        } catch (KafkaUnavailable e) {
-            throw EngineException.unavailable(e.getMessage());
-        }
-        Optional<Item> item = record.map(r -> new Item(r.value() == null ? new byte[0] : r.value(), r.timestamp(), ttlOf(r)));
-        item.ifPresent(i -> items.put(key, i));
-        return item;
-    }
-
-    private static int ttlOf(ConsumerRecord<byte[], byte[]> record) {
-        Header header = record.headers().lastHeader(TTL_HEADER);
-        if (header == null) {
-            return DEFAULT_TTL_SECONDS;
-        }
-        try {
-            return Integer.parseInt(new String(header.value(), StandardCharsets.US_ASCII));
-        } catch (NumberFormatException e) {
-            return DEFAULT_TTL_SECONDS;
-        }
-    }
-
-    private static String key(TopicPartition tp, long offset) {
-        return tp.topic() + "/" + tp.partition() + "/" + offset;
+    private PushLine lineOf(QueueState queue) {
+        PushLine line = lines.get(queue);
+        return line != null ? line
+                : lines.computeIfAbsent(queue, q -> new PushLine(q, new TopicPartition(registry.topicOf(q, 0), 0)));
     }
 
     private QueueState requirePush(String queueName) {

@@ -11,6 +11,14 @@ public record PushWindow(long si, long ci, long floor, long end, long base) {
     /** An index more than this far "behind" counts as wrapped around. */
     private static final long HALF = 5_000_000L;
 
+    /** The window as this node sees it now: attributes from {@code _kqf.meta}, end from the acknowledged pubs. */
+    static PushWindow of(QueueState queue) {
+        QueueMeta meta = queue.meta();
+        synchronized (queue) {
+            return of(meta.pushBase(), Math.min(meta.pushFloor(), queue.pushEnd), queue.pushEnd);
+        }
+    }
+
     static PushWindow of(long base, long floor, long end) {
         return new PushWindow(Math.floorMod(floor + base, C), Math.floorMod(end + base, C), floor, end, base);
     }

@@ -13,7 +13,10 @@ final class PushEndpoints {
         this.push = push;
     }
 
-    /** The original answers a pub it cannot store for a parameter reason with 404 (hustmq-api.md §2.15). */
+    /**
+     * 200 once Kafka acknowledged the item. The original answers a pub it cannot store for a parameter reason
+     * with 404 (hustmq-api.md §2.15).
+     */
     void pub(Context ctx) {
         RawQuery query = RawQuery.of(ctx.queryString());
         String queue = query.require("queue");
@@ -26,7 +29,8 @@ final class PushEndpoints {
             }
         }
         Long index = query.get("idx") == null ? null : optionalNumber(query, "idx", 8);
-        push.pub(queue, item, index, ttl);
+        var stored = push.pub(queue, item, index, ttl);
+        ctx.future(() -> stored.thenRun(() -> ctx.status(200)));
     }
 
     void sub(Context ctx) {
