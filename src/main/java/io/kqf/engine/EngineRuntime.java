@@ -3,11 +3,11 @@ package io.kqf.engine;
 import java.time.Clock;
 import java.time.Duration;
 
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
+import io.kqf.engine.rpc.TaskExchange;
 import io.kqf.kafka.KafkaClients;
 import io.kqf.kafka.RecordReader;
 import io.kqf.kafka.TopicAdmin;
@@ -23,8 +23,6 @@ import org.slf4j.LoggerFactory;
 public final class EngineRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EngineRuntime.class);
     private static final int RECORD_READERS = 4;
-    /** RPC messages matter for do_get_timeout at most (minutes): keep an hour. */
-    private static final Map<String, String> TRANSIENT_TOPIC_CONFIG = Map.of("retention.ms", String.valueOf(3600 * 1000));
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final TopicAdmin admin;
@@ -58,8 +56,6 @@ public final class EngineRuntime implements AutoCloseable {
                 options.maxItemBytes() + 64 * 1024);
         admin.ensureCompacted(EngineOptions.META_TOPIC);
         admin.ensureCompacted(EngineOptions.LEASES_TOPIC);
-        admin.ensureData(TaskBus.TASKS_TOPIC, 1, TRANSIENT_TOPIC_CONFIG);
-        admin.ensureData(TaskBus.REPLIES_TOPIC, 1, TRANSIENT_TOPIC_CONFIG);
         KafkaProducer<byte[], byte[]> producer = clients.producer("kqf-" + options.nodeId());
         QueueNames names = new QueueNames(options.topicPrefix());
         LeaseJournal journal = new LeaseJournal(clients, producer, EngineOptions.LEASES_TOPIC);
@@ -96,12 +92,9 @@ public final class EngineRuntime implements AutoCloseable {
         registry.attach(longPolls::changed);
         engine.observeGets(longPolls::onGet);
         engine.attach(push);
-        TaskExchange[] tasksRef = new TaskExchange[1];
-        TaskBus bus = new TaskBus(clients, producer, message -> tasksRef[0].onMessage(message));
-        TaskExchange tasks = new TaskExchange(options.nodeId(), bus, waitTimer, waits.doGetCacheSize(),
-                waits.doPostCacheSize(), waits.doGetTimeout(), waits.doPostTimeout());
-        tasksRef[0] = tasks;
-        bus.start();
+        TaskExchange tasks = TaskExchange.start(clients, producer, admin, options.nodeId(), waitTimer,
+                new TaskExchange.Limits(waits.doGetCacheSize(), waits.doPostCacheSize(), waits.doGetTimeout(),
+                        waits.doPostTimeout()));
         log.info("queue engine started: node {}, group {}, {} queues", options.nodeId(), options.groupId(),
                 registry.existing().size());
         return new EngineRuntime(producer, admin, metaStore, poller, engine, push, longPolls, tasks, reader, waitTimer);

@@ -2,7 +2,7 @@ package io.kqf.http.hustmq;
 
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.kqf.engine.TaskExchange;
+import io.kqf.engine.rpc.TaskExchange;
 import io.kqf.http.ConnectionProbe;
 import io.kqf.http.ErrorMapper;
 import io.kqf.http.HttpFailure;
@@ -26,8 +26,8 @@ final class RpcEndpoints {
             throw new HttpFailure(404, "queue is missing");
         }
         byte[] body = taskBody(ctx);
-        var parked = tasks.call(queue, body, ConnectionProbe.of(ctx));
-        ctx.future(() -> parked.outcome().thenAccept(result -> {
+        var outcome = tasks.call(queue, body, ConnectionProbe.of(ctx));
+        ctx.future(() -> outcome.thenAccept(result -> {
             if (result.isPresent()) {
                 ctx.status(200).result(result.get());
             } else {
@@ -44,8 +44,8 @@ final class RpcEndpoints {
             tasks.reply(token, taskBody(ctx));
             return;
         }
-        var parked = tasks.claim(ConnectionProbe.of(ctx));
-        ctx.future(() -> parked.outcome().thenAccept(task -> {
+        var outcome = tasks.claim(ConnectionProbe.of(ctx));
+        ctx.future(() -> outcome.thenAccept(task -> {
             if (task.isPresent()) {
                 ctx.status(200).header("Queue", task.get().queue()).header("Token", task.get().token())
                         .result(task.get().body());

@@ -1,4 +1,4 @@
-package io.kqf.engine;
+package io.kqf.engine.rpc;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,6 +7,7 @@ import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -14,8 +15,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
-import io.kqf.engine.TaskBus.Kind;
-import io.kqf.engine.TaskBus.Message;
+import io.kqf.engine.EngineException;
+import io.kqf.engine.QueueNames;
+import io.kqf.engine.rpc.Message.Kind;
+import io.kqf.kafka.KafkaClients;
+import io.kqf.kafka.RecordWriter;
+import io.kqf.kafka.TopicAdmin;
+import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
  * hustmq's RPC (do_get / do_post): a caller's task is answered synchronously by whichever worker
@@ -35,6 +41,10 @@ public final class TaskExchange implements AutoCloseable {
     public record Status(int unassigned, int assigned, int capacity, int parkedWorkers, int workerCapacity) {
     }
 
+    /** do_get_cache_size, do_post_cache_size, do_get_timeout, do_post_timeout. */
+    public record Limits(int tasks, int workers, Duration callTimeout, Duration workerTimeout) {
+    }
+
     private static final long CLAIM_ANSWER_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(5);
 
@@ -43,12 +53,12 @@ public final class TaskExchange implements AutoCloseable {
         final String token;
         final String queue;
         final byte[] body;
-        final Parked<Optional<byte[]>> caller;
+        final Waiter<Optional<byte[]>> caller;
         boolean assigned;
         boolean offered;
         ScheduledFuture<?> timeout;
 
-        LocalTask(String token, String queue, byte[] body, Parked<Optional<byte[]>> caller) {
+        LocalTask(String token, String queue, byte[] body, Waiter<Optional<byte[]>> caller) {
             this.token = token;
             this.queue = queue;
             this.body = body;
@@ -57,7 +67,7 @@ public final class TaskExchange implements AutoCloseable {
     }
 
     /** A parked do_post. */
-    private record Worker(Parked<Optional<Assignment>> parked, long deadlineNanos) {
+    private record Worker(Waiter<Optional<Assignment>> parked, long deadlineNanos) {
     }
 
     private final String node;
@@ -83,27 +93,39 @@ public final class TaskExchange implements AutoCloseable {
     /** Remote tasks granted to a worker of this node: token → origin node (where its reply goes). */
     private final Map<String, String> granted = new HashMap<>();
 
-    TaskExchange(String node, TaskBus bus, ScheduledExecutorService timer, int taskCapacity, int workerCapacity,
-                 Duration callTimeout, Duration workerTimeout) {
+    TaskExchange(String node, TaskBus bus, ScheduledExecutorService timer, Limits limits) {
         this.node = node;
         this.bus = bus;
         this.timer = timer;
-        this.taskCapacity = taskCapacity;
-        this.workerCapacity = workerCapacity;
-        this.callTimeout = callTimeout;
-        this.workerTimeout = workerTimeout;
+        this.taskCapacity = limits.tasks();
+        this.workerCapacity = limits.workers();
+        this.callTimeout = limits.callTimeout();
+        this.workerTimeout = limits.workerTimeout();
         // Decimal, unique across nodes and restarts: start time + random, then a sequence.
         this.tokenPrefix = System.currentTimeMillis() + String.format("%03d", ThreadLocalRandom.current().nextInt(1000));
         timer.scheduleWithFixedDelay(this::sweep, SWEEP_NANOS, SWEEP_NANOS, TimeUnit.NANOSECONDS);
     }
 
-    /** do_get: parks the caller until a worker's result (present) or do_get_timeout (empty). */
-    public Parked<Optional<byte[]>> call(String queue, byte[] body, BooleanSupplier connected) {
+    /**
+     * This node's exchange on Kafka: creates the task topics if missing and tails them from their
+     * end (messages written before the start concern callers that have left with the old node).
+     */
+    public static TaskExchange start(KafkaClients clients, KafkaProducer<byte[], byte[]> producer, TopicAdmin admin,
+                                     String node, ScheduledExecutorService timer, Limits limits) {
+        KafkaTaskBus.ensureTopics(admin);
+        KafkaTaskBus bus = new KafkaTaskBus(clients, new RecordWriter(producer));
+        TaskExchange exchange = new TaskExchange(node, bus, timer, limits);
+        bus.open(exchange::onMessages);
+        return exchange;
+    }
+
+    /** do_get: completes with a worker's result (present) or, after do_get_timeout, empty. */
+    public CompletableFuture<Optional<byte[]>> call(String queue, byte[] body, BooleanSupplier connected) {
         QueueNames.validate(queue);
         if (body == null || body.length == 0) {
-            throw EngineException.badRequest("task arguments (the body) are missing");
+            throw new EngineException(EngineException.Reason.BAD_REQUEST, "task arguments (the body) are missing");
         }
-        Parked<Optional<byte[]>> caller = new Parked<>(connected, null);
+        Waiter<Optional<byte[]>> caller = new Waiter<>(connected);
         LocalTask task;
         Worker worker;
         synchronized (this) {
@@ -127,12 +149,12 @@ public final class TaskExchange implements AutoCloseable {
         } else {
             bus.send(new Message(Kind.OFFER, task.token, node, null, queue, body));
         }
-        return caller;
+        return caller.outcome();
     }
 
-    /** do_post without token: a task at once, or parks the worker until one comes or do_post_timeout (empty). */
-    public Parked<Optional<Assignment>> claim(BooleanSupplier connected) {
-        Parked<Optional<Assignment>> parked = new Parked<>(connected, null);
+    /** do_post without token: a task at once, or when one comes, or after do_post_timeout empty. */
+    public CompletableFuture<Optional<Assignment>> claim(BooleanSupplier connected) {
+        Waiter<Optional<Assignment>> parked = new Waiter<>(connected);
         Worker worker = new Worker(parked, System.nanoTime() + workerTimeout.toNanos());
         LocalTask task;
         synchronized (this) {
@@ -157,7 +179,7 @@ public final class TaskExchange implements AutoCloseable {
         } else {
             timer.schedule(() -> expire(worker), workerTimeout.toNanos(), TimeUnit.NANOSECONDS);
         }
-        return parked;
+        return parked.outcome();
     }
 
     /**
@@ -166,7 +188,7 @@ public final class TaskExchange implements AutoCloseable {
      */
     public void reply(String token, byte[] result) {
         if (result == null || result.length == 0) {
-            throw EngineException.badRequest("the result (the body) is missing");
+            throw new EngineException(EngineException.Reason.BAD_REQUEST, "the result (the body) is missing");
         }
         LocalTask task;
         String origin;
@@ -191,7 +213,11 @@ public final class TaskExchange implements AutoCloseable {
     }
 
     /** Bus messages, on the bus thread. */
-    void onMessage(Message m) {
+    void onMessages(List<Message> messages) {
+        messages.forEach(this::onMessage);
+    }
+
+    private void onMessage(Message m) {
         switch (m.kind()) {
             case OFFER -> {
                 if (!m.from().equals(node)) {
