@@ -92,7 +92,7 @@ public final class EngineRuntime implements AutoCloseable {
         registry.attach(longPolls::changed);
         engine.observeGets(longPolls::onGet);
         engine.attach(push);
-        TaskExchange tasks = TaskExchange.start(clients, producer, admin, options.nodeId(), waitTimer,
+        TaskExchange tasks = TaskExchange.start(clients, producer, admin, options.nodeId(), clock,
                 new TaskExchange.Limits(waits.doGetCacheSize(), waits.doPostCacheSize(), waits.doGetTimeout(),
                         waits.doPostTimeout()));
         log.info("queue engine started: node {}, group {}, {} queues", options.nodeId(), options.groupId(),

@@ -1,5 +1,6 @@
 package io.kqf.engine.rpc;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,7 +55,7 @@ public final class TaskExchange implements AutoCloseable {
         final Waiter<Optional<byte[]>> caller;
         boolean assigned;
         boolean offered;
-        ScheduledFuture<?> timeout;
+        TimeSource.Timer timeout;
 
         LocalTask(String token, String queue, byte[] body, Waiter<Optional<byte[]>> caller) {
             this.token = token;
@@ -70,9 +69,13 @@ public final class TaskExchange implements AutoCloseable {
     private record Worker(Waiter<Optional<Assignment>> parked, long deadlineNanos) {
     }
 
+    /** A claim of a remote offer: the worker reserved for it, and the timer that gives up on the answer. */
+    private record Claim(Worker worker, Message offer, TimeSource.Timer answerDeadline) {
+    }
+
     private final String node;
     private final TaskBus bus;
-    private final ScheduledExecutorService timer;
+    private final TimeSource time;
     private final int taskCapacity;
     private final int workerCapacity;
     private final Duration callTimeout;
@@ -88,22 +91,22 @@ public final class TaskExchange implements AutoCloseable {
     /** Tasks offered by other nodes and not taken as far as we know, newest first. */
     private final LinkedList<Message> offers = new LinkedList<>();
     /** Our claims waiting for the origin's answer: token → the worker reserved for it. */
-    private final Map<String, Worker> claiming = new HashMap<>();
-    private final Map<String, Message> claimedOffers = new HashMap<>();
+    private final Map<String, Claim> claiming = new HashMap<>();
     /** Remote tasks granted to a worker of this node: token → origin node (where its reply goes). */
     private final Map<String, String> granted = new HashMap<>();
 
-    TaskExchange(String node, TaskBus bus, ScheduledExecutorService timer, Limits limits) {
+    /** @param clock wall-clock time, for tokens only (unique across restarts); {@code time} decides timeouts */
+    private TaskExchange(String node, TaskBus bus, TimeSource time, Clock clock, Limits limits) {
         this.node = node;
         this.bus = bus;
-        this.timer = timer;
+        this.time = time;
         this.taskCapacity = limits.tasks();
         this.workerCapacity = limits.workers();
         this.callTimeout = limits.callTimeout();
         this.workerTimeout = limits.workerTimeout();
         // Decimal, unique across nodes and restarts: start time + random, then a sequence.
-        this.tokenPrefix = System.currentTimeMillis() + String.format("%03d", ThreadLocalRandom.current().nextInt(1000));
-        timer.scheduleWithFixedDelay(this::sweep, SWEEP_NANOS, SWEEP_NANOS, TimeUnit.NANOSECONDS);
+        this.tokenPrefix = clock.millis() + String.format("%03d", ThreadLocalRandom.current().nextInt(1000));
+        time.schedule(SWEEP_NANOS, this::sweepAndRepeat);
     }
 
     /**
@@ -111,10 +114,15 @@ public final class TaskExchange implements AutoCloseable {
      * end (messages written before the start concern callers that have left with the old node).
      */
     public static TaskExchange start(KafkaClients clients, KafkaProducer<byte[], byte[]> producer, TopicAdmin admin,
-                                     String node, ScheduledExecutorService timer, Limits limits) {
+                                     String node, Clock clock, Limits limits) {
         KafkaTaskBus.ensureTopics(admin);
-        KafkaTaskBus bus = new KafkaTaskBus(clients, new RecordWriter(producer));
-        TaskExchange exchange = new TaskExchange(node, bus, timer, limits);
+        return open(node, new KafkaTaskBus(clients, new RecordWriter(producer)), new SystemTime("kqf-rpc-timer"),
+                clock, limits);
+    }
+
+    /** An exchange on {@code bus}, receiving its messages from now on. */
+    static TaskExchange open(String node, TaskBus bus, TimeSource time, Clock clock, Limits limits) {
+        TaskExchange exchange = new TaskExchange(node, bus, time, clock, limits);
         bus.open(exchange::onMessages);
         return exchange;
     }
@@ -155,7 +163,7 @@ public final class TaskExchange implements AutoCloseable {
     /** do_post without token: a task at once, or when one comes, or after do_post_timeout empty. */
     public CompletableFuture<Optional<Assignment>> claim(BooleanSupplier connected) {
         Waiter<Optional<Assignment>> parked = new Waiter<>(connected);
-        Worker worker = new Worker(parked, System.nanoTime() + workerTimeout.toNanos());
+        Worker worker = new Worker(parked, time.nanoTime() + workerTimeout.toNanos());
         LocalTask task;
         synchronized (this) {
             if (workers.size() >= workerCapacity) {
@@ -177,7 +185,8 @@ public final class TaskExchange implements AutoCloseable {
         if (task != null) {
             parked.complete(Optional.of(new Assignment(task.queue, task.token, task.body)));
         } else {
-            timer.schedule(() -> expire(worker), workerTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            TimeSource.Timer expiry = time.schedule(workerTimeout.toNanos(), () -> expire(worker));
+            parked.outcome().whenComplete((assignment, error) -> expiry.cancel());
         }
         return parked.outcome();
     }
@@ -264,11 +273,10 @@ public final class TaskExchange implements AutoCloseable {
         if (offer == null) {
             return false;
         }
-        claiming.put(offer.token(), worker);
-        claimedOffers.put(offer.token(), offer);
+        TimeSource.Timer answerDeadline = time.schedule(CLAIM_ANSWER_NANOS,
+                () -> claimAnswered(new Message(Kind.DENY, offer.token(), offer.from(), node, null, null)));
+        claiming.put(offer.token(), new Claim(worker, offer, answerDeadline));
         bus.send(new Message(Kind.CLAIM, offer.token(), node, offer.from(), null, null));
-        timer.schedule(() -> claimAnswered(new Message(Kind.DENY, offer.token(), offer.from(), node, null, null)),
-                CLAIM_ANSWER_NANOS, TimeUnit.NANOSECONDS);
         return true;
     }
 
@@ -308,11 +316,13 @@ public final class TaskExchange implements AutoCloseable {
         Worker worker;
         Message offer;
         synchronized (this) {
-            worker = claiming.remove(answer.token());
-            offer = claimedOffers.remove(answer.token());
-            if (worker == null) {
+            Claim claim = claiming.remove(answer.token());
+            if (claim == null) {
                 return;
             }
+            claim.answerDeadline().cancel();
+            worker = claim.worker();
+            offer = claim.offer();
             if (answer.kind() == Kind.GRANT) {
                 granted.put(answer.token(), offer.from());
             }
@@ -322,7 +332,7 @@ public final class TaskExchange implements AutoCloseable {
             return;
         }
         synchronized (this) {
-            if (System.nanoTime() >= worker.deadlineNanos()) {
+            if (time.nanoTime() >= worker.deadlineNanos()) {
                 worker.parked().complete(Optional.empty());
             } else if (!claimOffer(worker)) {
                 repark(worker);
@@ -357,9 +367,9 @@ public final class TaskExchange implements AutoCloseable {
     /** Under the monitor: do_get_timeout runs from creation and again from the claim. */
     private void restartTimeout(LocalTask task) {
         if (task.timeout != null) {
-            task.timeout.cancel(false);
+            task.timeout.cancel();
         }
-        task.timeout = timer.schedule(() -> finish(task, Optional.empty()), callTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        task.timeout = time.schedule(callTimeout.toNanos(), () -> finish(task, Optional.empty()));
     }
 
     /** Takes the task out of the books (once), then answers its caller: status never counts an answered task. */
@@ -380,7 +390,7 @@ public final class TaskExchange implements AutoCloseable {
             }
             unassigned.remove(task);
             if (task.timeout != null) {
-                task.timeout.cancel(false);
+                task.timeout.cancel();
             }
             offered = task.offered;
         }
@@ -419,8 +429,14 @@ public final class TaskExchange implements AutoCloseable {
         return new Status(local.size() - assigned, assigned, taskCapacity, workers.size(), workerCapacity);
     }
 
+    private void sweepAndRepeat() {
+        sweep();
+        time.schedule(SWEEP_NANOS, this::sweepAndRepeat);
+    }
+
     @Override
     public void close() {
         bus.close();
+        time.close();
     }
 }

@@ -1,0 +1,148 @@
+package io.kqf.engine.rpc;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import io.kqf.engine.EngineException;
+import io.kqf.engine.rpc.TaskExchange.Assignment;
+import org.junit.jupiter.api.Test;
+
+/** One node's exchange without HTTP or Kafka: time and the network are driven by the test. */
+class TaskExchangeTest {
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(180);
+    static final Duration WORKER_TIMEOUT = Duration.ofSeconds(120);
+    static final TaskExchange.Limits LIMITS = new TaskExchange.Limits(4, 4, CALL_TIMEOUT, WORKER_TIMEOUT);
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+
+    private final ManualTime time = new ManualTime();
+    private final MemoryBus network = new MemoryBus();
+    private final TaskExchange exchange = node(network, time, "a");
+
+    static TaskExchange node(MemoryBus network, ManualTime time, String name) {
+        MemoryBus.Node bus = network.node();
+        TaskExchange exchange = TaskExchange.open(name, bus, time, CLOCK, LIMITS);
+        bus.watch(exchange);
+        return exchange;
+    }
+
+    static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String text(Optional<byte[]> result) {
+        return new String(result.orElseThrow(), StandardCharsets.UTF_8);
+    }
+
+    static final java.util.function.BooleanSupplier CONNECTED = () -> true;
+
+    @Test
+    void a_worker_parked_first_gets_the_next_call_and_its_reply_answers_the_caller() {
+        CompletableFuture<Optional<Assignment>> worker = exchange.claim(CONNECTED);
+        assertFalse(worker.isDone(), "no task yet: the worker is parked");
+        CompletableFuture<Optional<byte[]>> caller = exchange.call("fib", bytes("10"), CONNECTED);
+        Assignment task = worker.join().orElseThrow();
+        assertEquals("fib", task.queue());
+        assertArrayEquals(bytes("10"), task.body());
+        assertFalse(caller.isDone());
+        exchange.reply(task.token(), bytes("55"));
+        assertEquals("55", text(caller.join()));
+        assertEquals(new TaskExchange.Status(0, 0, 4, 0, 4), exchange.status());
+    }
+
+    @Test
+    void calls_without_a_worker_wait_unassigned_and_the_newest_is_claimed_first() {
+        CompletableFuture<Optional<byte[]>> older = exchange.call("lifo", bytes("older"), CONNECTED);
+        CompletableFuture<Optional<byte[]>> newer = exchange.call("lifo", bytes("newer"), CONNECTED);
+        assertEquals(new TaskExchange.Status(2, 0, 4, 0, 4), exchange.status());
+        Assignment first = exchange.claim(CONNECTED).join().orElseThrow();
+        assertArrayEquals(bytes("newer"), first.body());
+        assertEquals(new TaskExchange.Status(1, 1, 4, 0, 4), exchange.status());
+        Assignment second = exchange.claim(CONNECTED).join().orElseThrow();
+        assertArrayEquals(bytes("older"), second.body());
+        exchange.reply(second.token(), bytes("r-older"));
+        exchange.reply(first.token(), bytes("r-newer"));
+        assertEquals("r-older", text(older.join()));
+        assertEquals("r-newer", text(newer.join()));
+    }
+
+    @Test
+    void tokens_are_decimal_and_never_repeat() {
+        java.util.Set<String> tokens = new java.util.HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            exchange.call("t", bytes("x"), CONNECTED);
+            Assignment task = exchange.claim(CONNECTED).join().orElseThrow();
+            assertTrue(task.token().matches("[0-9]+"), task.token());
+            assertTrue(tokens.add(task.token()), "token reused: " + task.token());
+            exchange.reply(task.token(), bytes("y"));
+        }
+    }
+
+    @Test
+    void a_call_nobody_claims_is_answered_empty_after_do_get_timeout_and_its_slot_is_free_again() {
+        CompletableFuture<Optional<byte[]>> caller = exchange.call("slow", bytes("1"), CONNECTED);
+        time.advance(CALL_TIMEOUT.minusMillis(1));
+        assertFalse(caller.isDone());
+        time.advance(Duration.ofMillis(1));
+        assertEquals(Optional.empty(), caller.join());
+        assertEquals(new TaskExchange.Status(0, 0, 4, 0, 4), exchange.status());
+    }
+
+    @Test
+    void the_call_timeout_restarts_when_a_worker_claims_and_a_reply_after_it_finds_nobody() {
+        CompletableFuture<Optional<byte[]>> caller = exchange.call("slow", bytes("1"), CONNECTED);
+        time.advance(CALL_TIMEOUT.minusSeconds(1));
+        Assignment task = exchange.claim(CONNECTED).join().orElseThrow();
+        time.advance(CALL_TIMEOUT.minusMillis(1));
+        assertFalse(caller.isDone(), "the claim restarted do_get_timeout");
+        time.advance(Duration.ofMillis(1));
+        assertEquals(Optional.empty(), caller.join());
+        assertThrows(EngineException.class, () -> exchange.reply(task.token(), bytes("late")));
+    }
+
+    @Test
+    void a_worker_nobody_calls_is_answered_empty_after_do_post_timeout() {
+        CompletableFuture<Optional<Assignment>> worker = exchange.claim(CONNECTED);
+        time.advance(WORKER_TIMEOUT);
+        assertEquals(Optional.empty(), worker.join());
+        assertEquals(new TaskExchange.Status(0, 0, 4, 0, 4), exchange.status());
+    }
+
+    @Test
+    void capacities_refuse_calls_and_workers_beyond_the_cache_sizes() {
+        for (int i = 0; i < 4; i++) {
+            exchange.call("cap", bytes("x"), CONNECTED);
+        }
+        EngineException full = assertThrows(EngineException.class, () -> exchange.call("cap", bytes("x"), CONNECTED));
+        assertEquals(EngineException.Reason.CAPACITY, full.reason());
+    }
+
+    /**
+     * Regression: a parked worker's do_post_timeout timer was never cancelled, and a cancelled call
+     * timeout stayed in the scheduler's queue: every answered call kept two 180 s timers, and the
+     * requests they referenced, in memory for three minutes (a million of them at bench rates).
+     */
+    @Test
+    void an_answered_call_leaves_no_timer_behind() {
+        int idle = time.pending();
+        CompletableFuture<Optional<Assignment>> worker = exchange.claim(CONNECTED);
+        CompletableFuture<Optional<byte[]>> caller = exchange.call("q", bytes("1"), CONNECTED);
+        exchange.reply(worker.join().orElseThrow().token(), bytes("2"));
+        assertEquals("2", text(caller.join()));
+        assertEquals(idle, time.pending(), "timers left behind by an answered call");
+
+        exchange.call("q", bytes("1"), CONNECTED);
+        exchange.reply(exchange.claim(CONNECTED).join().orElseThrow().token(), bytes("2"));
+        assertEquals(idle, time.pending(), "timers left behind when the call came first");
+    }
+}
