@@ -2,9 +2,9 @@ package io.kqf.engine.rpc;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +29,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * every claim (first one wins), so a task is handed out at most once; a task whose caller timed
  * out or left is never handed out, and tokens are never reused, so a late result finds nobody.
  *
- * <p>All state is guarded by this object's monitor; Kafka writes happen outside it.
+ * <p>Concurrency: all state is guarded by this object's monitor, and nothing is done under it
+ * but deciding: messages to other nodes and answers to parked requests are collected in an
+ * {@link Outbox} and sent once the monitor is released.
  */
 public final class TaskExchange implements AutoCloseable {
     /** A task as a worker receives it. */
@@ -48,12 +50,13 @@ public final class TaskExchange implements AutoCloseable {
     private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /** A task created on this node. */
-    private final class LocalTask {
+    private static final class LocalTask {
         final String token;
         final String queue;
         final byte[] body;
         final Waiter<Optional<byte[]>> caller;
         boolean assigned;
+        /** Other nodes may hold an offer of it: they must hear when it is taken or gone. */
         boolean offered;
         TimeSource.Timer timeout;
 
@@ -62,6 +65,10 @@ public final class TaskExchange implements AutoCloseable {
             this.queue = queue;
             this.body = body;
             this.caller = caller;
+        }
+
+        Assignment assignment() {
+            return new Assignment(queue, token, body);
         }
     }
 
@@ -85,12 +92,12 @@ public final class TaskExchange implements AutoCloseable {
 
     private final Map<String, LocalTask> local = new HashMap<>();
     /** Newest first: the original hands out the newest unassigned task. */
-    private final LinkedList<LocalTask> unassigned = new LinkedList<>();
+    private final ArrayDeque<LocalTask> unassigned = new ArrayDeque<>();
     /** Most recently parked first, as the original. */
-    private final LinkedList<Worker> workers = new LinkedList<>();
+    private final ArrayDeque<Worker> workers = new ArrayDeque<>();
     /** Tasks offered by other nodes and not taken as far as we know, newest first. */
-    private final LinkedList<Message> offers = new LinkedList<>();
-    /** Our claims waiting for the origin's answer: token → the worker reserved for it. */
+    private final ArrayDeque<Message> offers = new ArrayDeque<>();
+    /** Our claims waiting for the origin's answer, by token. */
     private final Map<String, Claim> claiming = new HashMap<>();
     /** Remote tasks granted to a worker of this node: token → origin node (where its reply goes). */
     private final Map<String, String> granted = new HashMap<>();
@@ -134,29 +141,27 @@ public final class TaskExchange implements AutoCloseable {
             throw new EngineException(EngineException.Reason.BAD_REQUEST, "task arguments (the body) are missing");
         }
         Waiter<Optional<byte[]>> caller = new Waiter<>(connected);
+        Outbox out = outbox();
         LocalTask task;
-        Worker worker;
         synchronized (this) {
             if (local.size() >= taskCapacity) {
                 throw new EngineException(EngineException.Reason.CAPACITY, "no free task slot (" + taskCapacity + ")");
             }
             task = new LocalTask(tokenPrefix + String.format("%09d", sequence.incrementAndGet()), queue, body, caller);
             local.put(task.token, task);
-            worker = nextLiveWorker();
+            restartTimeout(task);
+            Worker worker = nextLiveWorker();
             if (worker != null) {
                 task.assigned = true;
+                handOut(worker, task.assignment(), out);
             } else {
                 unassigned.addFirst(task);
                 task.offered = true;
+                out.send(new Message(Kind.OFFER, task.token, node, null, queue, body));
             }
-            restartTimeout(task);
         }
         caller.outcome().whenComplete((result, error) -> forget(task));
-        if (worker != null) {
-            worker.parked().complete(Optional.of(new Assignment(queue, task.token, body)));
-        } else {
-            bus.send(new Message(Kind.OFFER, task.token, node, null, queue, body));
-        }
+        out.flush();
         return caller.outcome();
     }
 
@@ -164,51 +169,50 @@ public final class TaskExchange implements AutoCloseable {
     public CompletableFuture<Optional<Assignment>> claim(BooleanSupplier connected) {
         Waiter<Optional<Assignment>> parked = new Waiter<>(connected);
         Worker worker = new Worker(parked, time.nanoTime() + workerTimeout.toNanos());
-        LocalTask task;
+        Outbox out = outbox();
         synchronized (this) {
             if (workers.size() >= workerCapacity) {
                 throw new EngineException(EngineException.Reason.CAPACITY, "no free worker slot (" + workerCapacity + ")");
             }
-            task = nextLiveTask();
             parked.settle();
-            if (task == null && !claimOffer(worker)) {
-                repark(worker);
+            LocalTask task = nextLiveTask();
+            if (task != null) {
+                if (task.offered) {
+                    // Other nodes may still hold the offer: tell them it is taken (once: forget() need not).
+                    task.offered = false;
+                    out.send(new Message(Kind.END, task.token, node, null, task.queue, null));
+                }
+                handOut(worker, task.assignment(), out);
+            } else {
+                TimeSource.Timer expiry = time.schedule(workerTimeout.toNanos(), () -> expire(worker));
+                parked.outcome().whenComplete((assignment, error) -> expiry.cancel());
+                if (!claimOffer(worker, out)) {
+                    repark(worker);
+                }
             }
         }
-        if (task != null && task.offered) {
-            // Other nodes may still hold the offer: tell them it is taken (once: forget() need not).
-            synchronized (this) {
-                task.offered = false;
-            }
-            bus.send(new Message(Kind.END, task.token, node, null, task.queue, null));
-        }
-        if (task != null) {
-            parked.complete(Optional.of(new Assignment(task.queue, task.token, task.body)));
-        } else {
-            TimeSource.Timer expiry = time.schedule(workerTimeout.toNanos(), () -> expire(worker));
-            parked.outcome().whenComplete((assignment, error) -> expiry.cancel());
-        }
+        out.flush();
         return parked.outcome();
     }
 
     /**
-     * do_post with token: hands the result to the caller. Throws UNKNOWN_TASK when the token is not
-     * outstanding (never issued, answered, or its caller timed out).
+     * do_post with token: hands the result to the caller. Throws when the token is not outstanding
+     * (never issued, answered, or its caller timed out).
      */
     public void reply(String token, byte[] result) {
         if (result == null || result.length == 0) {
             throw new EngineException(EngineException.Reason.BAD_REQUEST, "the result (the body) is missing");
         }
-        LocalTask task;
+        Outbox out = outbox();
+        boolean answered;
         String origin;
         synchronized (this) {
-            task = local.get(token);
+            LocalTask task = local.get(token);
+            answered = task != null && finish(task, Optional.of(result), out);
             origin = task == null ? granted.remove(token) : null;
         }
-        if (task != null) {
-            if (!finish(task, Optional.of(result))) {
-                throw unknownTask(token);
-            }
+        out.flush();
+        if (answered) {
             return;
         }
         if (origin == null) {
@@ -221,45 +225,41 @@ public final class TaskExchange implements AutoCloseable {
         return new EngineException(EngineException.Reason.NO_SUCH_QUEUE, "task " + token + " is not outstanding");
     }
 
-    /** Bus messages, on the bus thread. */
+    /** Bus messages, on the bus thread: one decision under the monitor for the whole list. */
     void onMessages(List<Message> messages) {
-        messages.forEach(this::onMessage);
+        Outbox out = outbox();
+        synchronized (this) {
+            for (Message message : messages) {
+                onMessage(message, out);
+            }
+        }
+        out.flush();
     }
 
-    private void onMessage(Message m) {
+    /** Under the monitor. */
+    private void onMessage(Message m, Outbox out) {
         switch (m.kind()) {
             case OFFER -> {
                 if (!m.from().equals(node)) {
-                    offered(m);
+                    offers.addFirst(m);
+                    Worker worker = nextLiveWorker();
+                    if (worker != null && !claimOffer(worker, out)) {
+                        repark(worker);
+                    }
                 }
             }
-            case CLAIM -> decideClaim(m);
-            case GRANT, DENY -> claimAnswered(m);
+            case CLAIM -> decideClaim(m, out);
+            case GRANT, DENY -> claimAnswered(m, out);
             case END -> {
-                synchronized (this) {
-                    offers.removeIf(offer -> offer.token().equals(m.token()));
-                    // Its caller is gone: a late result must get 404 here too.
-                    granted.remove(m.token());
-                }
+                offers.removeIf(offer -> offer.token().equals(m.token()));
+                // Its caller is gone: a late result must get 404 here too.
+                granted.remove(m.token());
             }
             case REPLY -> {
-                LocalTask task;
-                synchronized (this) {
-                    task = node.equals(m.to()) ? local.get(m.token()) : null;
-                }
+                LocalTask task = node.equals(m.to()) ? local.get(m.token()) : null;
                 if (task != null) {
-                    finish(task, Optional.of(m.body() == null ? new byte[0] : m.body()));
+                    finish(task, Optional.of(m.body() == null ? new byte[0] : m.body()), out);
                 }
-            }
-        }
-    }
-
-    private void offered(Message offer) {
-        synchronized (this) {
-            offers.addFirst(offer);
-            Worker worker = nextLiveWorker();
-            if (worker != null && !claimOffer(worker)) {
-                repark(worker);
             }
         }
     }
@@ -268,15 +268,15 @@ public final class TaskExchange implements AutoCloseable {
      * Under the monitor: claims the newest remote offer for a worker the caller has reserved
      * (settled). False when there is no offer: the caller parks the worker again.
      */
-    private boolean claimOffer(Worker worker) {
+    private boolean claimOffer(Worker worker, Outbox out) {
         Message offer = offers.pollFirst();
         if (offer == null) {
             return false;
         }
         TimeSource.Timer answerDeadline = time.schedule(CLAIM_ANSWER_NANOS,
-                () -> claimAnswered(new Message(Kind.DENY, offer.token(), offer.from(), node, null, null)));
+                () -> onMessages(List.of(new Message(Kind.DENY, offer.token(), offer.from(), node, null, null))));
         claiming.put(offer.token(), new Claim(worker, offer, answerDeadline));
-        bus.send(new Message(Kind.CLAIM, offer.token(), node, offer.from(), null, null));
+        out.send(new Message(Kind.CLAIM, offer.token(), node, offer.from(), null, null));
         return true;
     }
 
@@ -286,57 +286,47 @@ public final class TaskExchange implements AutoCloseable {
         workers.addFirst(worker);
     }
 
-    /** At the origin: the first claim of a still unassigned, still wanted task wins. */
-    private void decideClaim(Message claim) {
-        if (!node.equals(claim.to())) {
-            // Another node's task is being claimed: do not claim it too.
-            synchronized (this) {
-                offers.removeIf(offer -> offer.token().equals(claim.token()));
-            }
-            return;
-        }
-        boolean grant;
-        synchronized (this) {
-            LocalTask task = local.get(claim.token());
-            grant = task != null && !task.assigned && task.caller.stillWaiting();
-            if (grant) {
-                unassigned.remove(task);
-                task.assigned = true;
-                restartTimeout(task);
-            }
-        }
-        bus.send(new Message(grant ? Kind.GRANT : Kind.DENY, claim.token(), node, claim.from(), null, null));
+    /** Under the monitor: the worker (settled) gets the task once the monitor is released. */
+    private static void handOut(Worker worker, Assignment assignment, Outbox out) {
+        out.answer(() -> worker.parked().complete(Optional.of(assignment)));
     }
 
-    /** At the claimer: hand the task to the reserved worker, or give the worker back. */
-    private void claimAnswered(Message answer) {
+    /** Under the monitor, at the origin: the first claim of a still unassigned, still wanted task wins. */
+    private void decideClaim(Message claim, Outbox out) {
+        if (!node.equals(claim.to())) {
+            // Another node's task is being claimed: do not claim it too.
+            offers.removeIf(offer -> offer.token().equals(claim.token()));
+            return;
+        }
+        LocalTask task = local.get(claim.token());
+        boolean grant = task != null && !task.assigned && task.caller.stillWaiting();
+        if (grant) {
+            unassigned.remove(task);
+            task.assigned = true;
+            restartTimeout(task);
+        }
+        out.send(new Message(grant ? Kind.GRANT : Kind.DENY, claim.token(), node, claim.from(), null, null));
+    }
+
+    /** Under the monitor, at the claimer: hand the task to the reserved worker, or give the worker back. */
+    private void claimAnswered(Message answer, Outbox out) {
         if (!node.equals(answer.to())) {
             return;
         }
-        Worker worker;
-        Message offer;
-        synchronized (this) {
-            Claim claim = claiming.remove(answer.token());
-            if (claim == null) {
-                return;
-            }
-            claim.answerDeadline().cancel();
-            worker = claim.worker();
-            offer = claim.offer();
-            if (answer.kind() == Kind.GRANT) {
-                granted.put(answer.token(), offer.from());
-            }
-        }
-        if (answer.kind() == Kind.GRANT) {
-            worker.parked().complete(Optional.of(new Assignment(offer.queue(), offer.token(), offer.body())));
+        Claim claim = claiming.remove(answer.token());
+        if (claim == null) {
             return;
         }
-        synchronized (this) {
-            if (time.nanoTime() >= worker.deadlineNanos()) {
-                worker.parked().complete(Optional.empty());
-            } else if (!claimOffer(worker)) {
-                repark(worker);
-            }
+        claim.answerDeadline().cancel();
+        Worker worker = claim.worker();
+        Message offer = claim.offer();
+        if (answer.kind() == Kind.GRANT) {
+            granted.put(answer.token(), offer.from());
+            handOut(worker, new Assignment(offer.queue(), offer.token(), offer.body()), out);
+        } else if (time.nanoTime() >= worker.deadlineNanos()) {
+            out.answer(() -> worker.parked().complete(Optional.empty()));
+        } else if (!claimOffer(worker, out)) {
+            repark(worker);
         }
     }
 
@@ -369,33 +359,45 @@ public final class TaskExchange implements AutoCloseable {
         if (task.timeout != null) {
             task.timeout.cancel();
         }
-        task.timeout = time.schedule(callTimeout.toNanos(), () -> finish(task, Optional.empty()));
+        task.timeout = time.schedule(callTimeout.toNanos(), () -> {
+            Outbox out = outbox();
+            synchronized (this) {
+                finish(task, Optional.empty(), out);
+            }
+            out.flush();
+        });
     }
 
-    /** Takes the task out of the books (once), then answers its caller: status never counts an answered task. */
-    private boolean finish(LocalTask task, Optional<byte[]> answer) {
-        if (!forget(task)) {
+    /**
+     * Under the monitor: takes the task out of the books (once), then its caller is answered: status
+     * never counts an answered task. False when it was out already.
+     */
+    private boolean finish(LocalTask task, Optional<byte[]> answer, Outbox out) {
+        if (!forget(task, out)) {
             return false;
         }
-        task.caller.release(answer);
+        out.answer(() -> task.caller.release(answer));
         return true;
     }
 
-    /** True when this call took the task out of the books. */
-    private boolean forget(LocalTask task) {
-        boolean offered;
+    /** A caller that left or was answered: out of the books. */
+    private void forget(LocalTask task) {
+        Outbox out = outbox();
         synchronized (this) {
-            if (local.remove(task.token) == null) {
-                return false;
-            }
-            unassigned.remove(task);
-            if (task.timeout != null) {
-                task.timeout.cancel();
-            }
-            offered = task.offered;
+            forget(task, out);
         }
-        if (offered) {
-            bus.send(new Message(Kind.END, task.token, node, null, task.queue, null));
+        out.flush();
+    }
+
+    /** Under the monitor: true when this call took the task out of the books. */
+    private boolean forget(LocalTask task, Outbox out) {
+        if (local.remove(task.token) == null) {
+            return false;
+        }
+        unassigned.remove(task);
+        task.timeout.cancel();
+        if (task.offered) {
+            out.send(new Message(Kind.END, task.token, node, null, task.queue, null));
         }
         return true;
     }
@@ -412,26 +414,30 @@ public final class TaskExchange implements AutoCloseable {
 
     /** Drops parked workers and unassigned tasks whose clients left (they must not count, nor be handed out). */
     private void sweep() {
-        List<LocalTask> abandoned = new ArrayList<>();
+        Outbox out = outbox();
         synchronized (this) {
             workers.removeIf(worker -> !worker.parked().stillWaiting());
-            for (LocalTask task : unassigned) {
+            for (LocalTask task : new ArrayList<>(unassigned)) {
                 if (!task.caller.stillWaiting()) {
-                    abandoned.add(task);
+                    forget(task, out);
                 }
             }
         }
-        abandoned.forEach(this::forget);
-    }
-
-    public synchronized Status status() {
-        int assigned = (int) local.values().stream().filter(t -> t.assigned).count();
-        return new Status(local.size() - assigned, assigned, taskCapacity, workers.size(), workerCapacity);
+        out.flush();
     }
 
     private void sweepAndRepeat() {
         sweep();
         time.schedule(SWEEP_NANOS, this::sweepAndRepeat);
+    }
+
+    private Outbox outbox() {
+        return new Outbox(bus, this);
+    }
+
+    public synchronized Status status() {
+        int unassignedCount = unassigned.size();
+        return new Status(unassignedCount, local.size() - unassignedCount, taskCapacity, workers.size(), workerCapacity);
     }
 
     @Override

@@ -145,4 +145,32 @@ class TaskExchangeTest {
         exchange.reply(exchange.claim(CONNECTED).join().orElseThrow().token(), bytes("2"));
         assertEquals(idle, time.pending(), "timers left behind when the call came first");
     }
+
+    /**
+     * Regression: claiming a remote offer wrote the CLAIM to Kafka while holding the exchange's
+     * monitor, so every request of the node waited for the producer meanwhile.
+     */
+    @Test
+    void no_message_is_written_while_the_exchange_holds_its_monitor() {
+        TaskExchange b = node(network, time, "b");
+        // An offer arrives for a parked worker.
+        CompletableFuture<Optional<Assignment>> parkedOnB = b.claim(CONNECTED);
+        CompletableFuture<Optional<byte[]>> first = exchange.call("q", bytes("1"), CONNECTED);
+        network.deliverAll();
+        Assignment task = parkedOnB.join().orElseThrow();
+        // A worker comes while offers wait; its claim is denied (taken at the origin meanwhile) and it claims the next one.
+        CompletableFuture<Optional<byte[]>> second = exchange.call("q", bytes("2"), CONNECTED);
+        CompletableFuture<Optional<byte[]>> third = exchange.call("q", bytes("3"), CONNECTED);
+        network.deliverAll();
+        CompletableFuture<Optional<Assignment>> comesToB = b.claim(CONNECTED);
+        Assignment takenAtOrigin = exchange.claim(CONNECTED).join().orElseThrow();
+        assertArrayEquals(bytes("3"), takenAtOrigin.body());
+        network.deliverAll();
+        assertArrayEquals(bytes("2"), comesToB.join().orElseThrow().body(), "denied the newest, it claimed the next offer");
+        b.reply(task.token(), bytes("r1"));
+        network.deliverAll();
+        assertEquals("r1", text(first.join()));
+        assertEquals(java.util.List.of(), network.sentUnderMonitor());
+        assertFalse(second.isDone() || third.isDone());
+    }
 }
