@@ -47,6 +47,11 @@ public final class TaskExchange implements AutoCloseable {
     }
 
     private static final long CLAIM_ANSWER_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /**
+     * How long a worker waits to learn that its result for a remote task did not get through
+     * (below the producer's own delivery timeout, 30 s): then 503, and it may try again.
+     */
+    static final long REPLY_WRITE_DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /** A task created on this node. */
@@ -80,6 +85,18 @@ public final class TaskExchange implements AutoCloseable {
     private record Claim(Worker worker, Message offer, TimeSource.Timer answerDeadline) {
     }
 
+    /** A remote task granted to a worker of this node. */
+    private static final class Grant {
+        /** Where its result goes. */
+        final String origin;
+        /** A reply is being written: a second one for the same token is refused meanwhile. */
+        boolean replying;
+
+        Grant(String origin) {
+            this.origin = origin;
+        }
+    }
+
     private final String node;
     private final TaskBus bus;
     private final TimeSource time;
@@ -99,8 +116,8 @@ public final class TaskExchange implements AutoCloseable {
     private final ArrayDeque<Message> offers = new ArrayDeque<>();
     /** Our claims waiting for the origin's answer, by token. */
     private final Map<String, Claim> claiming = new HashMap<>();
-    /** Remote tasks granted to a worker of this node: token → origin node (where its reply goes). */
-    private final Map<String, String> granted = new HashMap<>();
+    /** Remote tasks granted to a worker of this node, by token. */
+    private final Map<String, Grant> granted = new HashMap<>();
 
     /** @param clock wall-clock time, for tokens only (unique across restarts); {@code time} decides timeouts */
     private TaskExchange(String node, TaskBus bus, TimeSource time, Clock clock, Limits limits) {
@@ -196,29 +213,68 @@ public final class TaskExchange implements AutoCloseable {
     }
 
     /**
-     * do_post with token: hands the result to the caller. Throws when the token is not outstanding
-     * (never issued, answered, or its caller timed out).
+     * do_post with token: hands the result to the caller. Throws at once when the token is not
+     * outstanding (never issued, answered, or its caller timed out). A task of this node is
+     * answered before this returns; a remote task's result is written to its origin, and the
+     * future fails with UNAVAILABLE when Kafka does not take it within a bounded time.
      */
-    public void reply(String token, byte[] result) {
+    public CompletableFuture<Void> reply(String token, byte[] result) {
         if (result == null || result.length == 0) {
             throw new EngineException(EngineException.Reason.BAD_REQUEST, "the result (the body) is missing");
         }
         Outbox out = outbox();
         boolean answered;
-        String origin;
+        Grant grant = null;
         synchronized (this) {
             LocalTask task = local.get(token);
             answered = task != null && finish(task, Optional.of(result), out);
-            origin = task == null ? granted.remove(token) : null;
+            if (task == null) {
+                grant = granted.get(token);
+                if (grant != null && !grant.replying) {
+                    grant.replying = true;
+                } else {
+                    grant = null;
+                }
+            }
         }
         out.flush();
         if (answered) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
-        if (origin == null) {
+        if (grant == null) {
             throw unknownTask(token);
         }
-        bus.send(new Message(Kind.REPLY, token, node, origin, null, result)).join();
+        return replyToOrigin(token, grant, result);
+    }
+
+    /** The write of a remote task's result, bounded: done, or UNAVAILABLE and the worker may try again. */
+    private CompletableFuture<Void> replyToOrigin(String token, Grant grant, byte[] result) {
+        CompletableFuture<Void> replied = new CompletableFuture<>();
+        TimeSource.Timer deadline = time.schedule(REPLY_WRITE_DEADLINE_NANOS, () -> {
+            if (replied.completeExceptionally(new EngineException(EngineException.Reason.UNAVAILABLE,
+                    "Kafka did not take the result of task " + token + " within "
+                            + TimeUnit.NANOSECONDS.toSeconds(REPLY_WRITE_DEADLINE_NANOS) + " s"))) {
+                replyFailed(grant);
+            }
+        });
+        bus.send(new Message(Kind.REPLY, token, node, grant.origin, null, result)).whenComplete((written, error) -> {
+            deadline.cancel();
+            if (error == null) {
+                synchronized (this) {
+                    granted.remove(token, grant);
+                }
+                replied.complete(null);
+            } else if (replied.completeExceptionally(new EngineException(EngineException.Reason.UNAVAILABLE,
+                    "the result of task " + token + " was not written: " + error.getMessage()))) {
+                replyFailed(grant);
+            }
+        });
+        return replied;
+    }
+
+    /** The worker may send its result again (unless the task ended meanwhile). */
+    private synchronized void replyFailed(Grant grant) {
+        grant.replying = false;
     }
 
     private static EngineException unknownTask(String token) {
@@ -253,7 +309,10 @@ public final class TaskExchange implements AutoCloseable {
             case END -> {
                 offers.removeIf(offer -> offer.token().equals(m.token()));
                 // Its caller is gone: a late result must get 404 here too.
-                granted.remove(m.token());
+                Grant grant = granted.get(m.token());
+                if (grant != null && grant.origin.equals(m.from())) {
+                    granted.remove(m.token());
+                }
             }
             case REPLY -> {
                 LocalTask task = node.equals(m.to()) ? local.get(m.token()) : null;
@@ -321,7 +380,7 @@ public final class TaskExchange implements AutoCloseable {
         Worker worker = claim.worker();
         Message offer = claim.offer();
         if (answer.kind() == Kind.GRANT) {
-            granted.put(answer.token(), offer.from());
+            granted.put(answer.token(), new Grant(offer.from()));
             handOut(worker, new Assignment(offer.queue(), offer.token(), offer.body()), out);
         } else if (time.nanoTime() >= worker.deadlineNanos()) {
             out.answer(() -> worker.parked().complete(Optional.empty()));

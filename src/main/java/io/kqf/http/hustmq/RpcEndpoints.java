@@ -41,7 +41,8 @@ final class RpcEndpoints {
         requirePost(ctx);
         String token = RawQuery.of(ctx.queryString()).get("token");
         if (token != null) {
-            tasks.reply(token, taskBody(ctx));
+            var replied = tasks.reply(token, taskBody(ctx));
+            ctx.future(() -> replied.thenAccept(done -> ctx.status(200)));
             return;
         }
         var outcome = tasks.claim(ConnectionProbe.of(ctx));

@@ -173,4 +173,66 @@ class TaskExchangeTest {
         assertEquals(java.util.List.of(), network.sentUnderMonitor());
         assertFalse(second.isDone() || third.isDone());
     }
+
+    @Test
+    void a_worker_on_another_node_gets_the_task_and_its_result_answers_the_caller_here() {
+        TaskExchange b = node(network, time, "b");
+        CompletableFuture<Optional<Assignment>> worker = b.claim(CONNECTED);
+        CompletableFuture<Optional<byte[]>> caller = exchange.call("fib", bytes("10"), CONNECTED);
+        network.deliverAll();
+        Assignment task = worker.join().orElseThrow();
+        assertEquals(new TaskExchange.Status(0, 1, 4, 0, 4), exchange.status());
+        assertTrue(b.reply(task.token(), bytes("55")).isDone(), "written (the in-memory bus acknowledges at once)");
+        network.deliverAll();
+        assertEquals("55", text(caller.join()));
+        assertEquals(new TaskExchange.Status(0, 0, 4, 0, 4), exchange.status());
+        assertThrows(EngineException.class, () -> b.reply(task.token(), bytes("again")), "a token answers once");
+    }
+
+    /**
+     * Regression: the result of a remote task was written with send(...).join(): a Jetty thread
+     * waited for Kafka without any bound. Now the reply's future fails UNAVAILABLE (503) after a
+     * bounded time, and the worker may send the result again.
+     */
+    @Test
+    void a_reply_kafka_never_acknowledges_fails_unavailable_after_a_bounded_wait_and_may_be_sent_again() {
+        TaskExchange b = node(network, time, "b");
+        CompletableFuture<Optional<Assignment>> worker = b.claim(CONNECTED);
+        CompletableFuture<Optional<byte[]>> caller = exchange.call("q", bytes("1"), CONNECTED);
+        network.deliverAll();
+        String token = worker.join().orElseThrow().token();
+        network.acknowledgeWith(CompletableFuture::new);
+        CompletableFuture<Void> replied = b.reply(token, bytes("2"));
+        network.dropNext();
+        assertThrows(EngineException.class, () -> b.reply(token, bytes("2")), "one reply at a time");
+        time.advance(Duration.ofNanos(TaskExchange.REPLY_WRITE_DEADLINE_NANOS - 1));
+        assertFalse(replied.isDone());
+        time.advance(Duration.ofNanos(1));
+        EngineException failure = assertThrows(EngineException.class, () -> {
+            try {
+                replied.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause();
+            }
+        });
+        assertEquals(EngineException.Reason.UNAVAILABLE, failure.reason());
+
+        network.acknowledgeWith(() -> CompletableFuture.completedFuture(null));
+        b.reply(token, bytes("2")).join();
+        network.deliverAll();
+        assertEquals("2", text(caller.join()));
+    }
+
+    @Test
+    void a_reply_whose_write_fails_is_unavailable_at_once() {
+        TaskExchange b = node(network, time, "b");
+        CompletableFuture<Optional<Assignment>> worker = b.claim(CONNECTED);
+        exchange.call("q", bytes("1"), CONNECTED);
+        network.deliverAll();
+        network.acknowledgeWith(() -> CompletableFuture.failedFuture(new io.kqf.kafka.KafkaUnavailable("broker down")));
+        int timers = time.pending();
+        CompletableFuture<Void> replied = b.reply(worker.join().orElseThrow().token(), bytes("2"));
+        assertTrue(replied.isCompletedExceptionally());
+        assertEquals(timers, time.pending(), "the write deadline's timer is gone with the failure");
+    }
 }
