@@ -25,6 +25,8 @@ public final class EngineException extends RuntimeException {
         TOO_LARGE,
         /** A capacity limit of the facade was reached (parked requests, queues). */
         CAPACITY,
+        /** An RPC token names no outstanding task (never issued, already answered, or its caller timed out or left). */
+        UNKNOWN_TASK,
         /** Kafka cannot be reached or this node cannot serve the partition now. */
         UNAVAILABLE
     }

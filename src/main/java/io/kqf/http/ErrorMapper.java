@@ -46,7 +46,7 @@ public final class ErrorMapper {
     static int status(EngineException.Reason reason) {
         return switch (reason) {
             case BAD_REQUEST -> 400;
-            case NO_SUCH_QUEUE, WRONG_TYPE, LOCKED, FULL, CAPACITY, CONFLICT -> 404;
+            case NO_SUCH_QUEUE, WRONG_TYPE, LOCKED, FULL, CAPACITY, CONFLICT, UNKNOWN_TASK -> 404;
             case TOO_LARGE -> 413;
             case NOT_OUTSTANDING -> 412;
             case UNAVAILABLE -> 503;

@@ -278,7 +278,7 @@ public final class TaskExchange implements AutoCloseable {
     }
 
     private static EngineException unknownTask(String token) {
-        return new EngineException(EngineException.Reason.NO_SUCH_QUEUE, "task " + token + " is not outstanding");
+        return new EngineException(EngineException.Reason.UNKNOWN_TASK, "task " + token + " is not outstanding");
     }
 
     /** Bus messages, on the bus thread: one decision under the monitor for the whole list. */

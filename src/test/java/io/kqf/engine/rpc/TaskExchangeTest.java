@@ -235,4 +235,16 @@ class TaskExchangeTest {
         assertTrue(replied.isCompletedExceptionally());
         assertEquals(timers, time.pending(), "the write deadline's timer is gone with the failure");
     }
+
+    /** Regression: an unknown token was refused as NO_SUCH_QUEUE, a queue's reason. */
+    @Test
+    void a_reply_with_a_token_that_is_not_outstanding_is_refused_as_an_unknown_task() {
+        EngineException never = assertThrows(EngineException.class, () -> exchange.reply("123", bytes("55")));
+        assertEquals(EngineException.Reason.UNKNOWN_TASK, never.reason());
+        exchange.call("q", bytes("1"), CONNECTED);
+        String token = exchange.claim(CONNECTED).join().orElseThrow().token();
+        exchange.reply(token, bytes("2"));
+        EngineException again = assertThrows(EngineException.class, () -> exchange.reply(token, bytes("2")));
+        assertEquals(EngineException.Reason.UNKNOWN_TASK, again.reason());
+    }
 }
