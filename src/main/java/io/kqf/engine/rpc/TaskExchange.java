@@ -64,6 +64,8 @@ public final class TaskExchange implements AutoCloseable {
         /** Other nodes may hold an offer of it: they must hear when it is taken or gone. */
         boolean offered;
         TimeSource.Timer timeout;
+        /** Which timeout is current: one that fired as it was replaced must not act. */
+        int timeoutGeneration;
 
         LocalTask(String token, String queue, byte[] body, Waiter<Optional<byte[]>> caller) {
             this.token = token;
@@ -413,15 +415,21 @@ public final class TaskExchange implements AutoCloseable {
         return null;
     }
 
-    /** Under the monitor: do_get_timeout runs from creation and again from the claim. */
+    /**
+     * Under the monitor: do_get_timeout runs from creation and again from the claim. Cancelling
+     * the previous timer may come too late (its thread has picked it up): the generation tells it.
+     */
     private void restartTimeout(LocalTask task) {
         if (task.timeout != null) {
             task.timeout.cancel();
         }
+        int generation = ++task.timeoutGeneration;
         task.timeout = time.schedule(callTimeout.toNanos(), () -> {
             Outbox out = outbox();
             synchronized (this) {
-                finish(task, Optional.empty(), out);
+                if (task.timeoutGeneration == generation) {
+                    finish(task, Optional.empty(), out);
+                }
             }
             out.flush();
         });

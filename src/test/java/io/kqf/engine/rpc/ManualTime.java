@@ -51,6 +51,19 @@ final class ManualTime implements TimeSource {
         }
     }
 
+    /**
+     * Moves time forward and returns the actions that fell due without running them: a timer
+     * thread that has picked them up and not run them yet (cancelling them now is too late).
+     */
+    synchronized java.util.List<Runnable> takeDue(Duration duration) {
+        now += duration.toNanos();
+        java.util.List<Runnable> due = new java.util.ArrayList<>();
+        while (!queue.isEmpty() && queue.peek().at() <= now) {
+            due.add(queue.poll().action());
+        }
+        return due;
+    }
+
     /** Timers scheduled and neither run nor cancelled. */
     synchronized int pending() {
         return queue.size();

@@ -247,4 +247,30 @@ class TaskExchangeTest {
         EngineException again = assertThrows(EngineException.class, () -> exchange.reply(token, bytes("2")));
         assertEquals(EngineException.Reason.UNKNOWN_TASK, again.reason());
     }
+
+    /**
+     * Regression: a claim that took the task just as do_get_timeout fired (the timer thread had
+     * picked the timeout up, so cancelling it was too late) handed the task to the worker and
+     * still answered the caller 408: the worker computed for nobody. The claim restarts the
+     * timeout, so the caller keeps waiting for the result.
+     */
+    @Test
+    void a_claim_that_wins_against_a_firing_do_get_timeout_restarts_it_and_the_caller_gets_the_result() {
+        CompletableFuture<Optional<byte[]>> caller = exchange.call("q", bytes("1"), CONNECTED);
+        java.util.List<Runnable> firing = time.takeDue(CALL_TIMEOUT);
+        Assignment task = exchange.claim(CONNECTED).join().orElseThrow();
+        firing.forEach(Runnable::run);
+        assertFalse(caller.isDone(), "the claim restarted do_get_timeout");
+        exchange.reply(task.token(), bytes("2"));
+        assertEquals("2", text(caller.join()));
+    }
+
+    @Test
+    void a_timeout_that_wins_against_a_claim_means_the_task_is_not_handed_out() {
+        CompletableFuture<Optional<byte[]>> caller = exchange.call("q", bytes("1"), CONNECTED);
+        time.advance(CALL_TIMEOUT);
+        assertEquals(Optional.empty(), caller.join());
+        CompletableFuture<Optional<Assignment>> worker = exchange.claim(CONNECTED);
+        assertFalse(worker.isDone(), "nothing to hand out: the worker is parked");
+    }
 }
