@@ -20,6 +20,8 @@ record Message(Kind kind, String token, String from, String to, String queue, by
         GRANT,
         /** origin → claimer: too late. */
         DENY,
+        /** claimer → origin: I gave up waiting for your answer; if you granted it to me, take it back. */
+        CANCEL,
         /** origin → all: the task is taken, answered or gone; forget it. */
         END,
         /** worker's node → origin: the result. */

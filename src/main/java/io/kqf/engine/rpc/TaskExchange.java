@@ -61,6 +61,8 @@ public final class TaskExchange implements AutoCloseable {
         final byte[] body;
         final Waiter<Optional<byte[]>> caller;
         boolean assigned;
+        /** The node a claim of it was granted to, null when assigned here or unassigned. */
+        String grantedTo;
         /** Other nodes may hold an offer of it: they must hear when it is taken or gone. */
         boolean offered;
         TimeSource.Timer timeout;
@@ -308,6 +310,7 @@ public final class TaskExchange implements AutoCloseable {
             }
             case CLAIM -> decideClaim(m, out);
             case GRANT, DENY -> claimAnswered(m, out);
+            case CANCEL -> claimWithdrawn(m, out);
             case END -> {
                 offers.removeIf(offer -> offer.token().equals(m.token()));
                 // Its caller is gone: a late result must get 404 here too.
@@ -334,8 +337,7 @@ public final class TaskExchange implements AutoCloseable {
         if (offer == null) {
             return false;
         }
-        TimeSource.Timer answerDeadline = time.schedule(CLAIM_ANSWER_NANOS,
-                () -> onMessages(List.of(new Message(Kind.DENY, offer.token(), offer.from(), node, null, null))));
+        TimeSource.Timer answerDeadline = time.schedule(CLAIM_ANSWER_NANOS, () -> giveUpClaim(offer.token()));
         claiming.put(offer.token(), new Claim(worker, offer, answerDeadline));
         out.send(new Message(Kind.CLAIM, offer.token(), node, offer.from(), null, null));
         return true;
@@ -364,6 +366,7 @@ public final class TaskExchange implements AutoCloseable {
         if (grant) {
             unassigned.remove(task);
             task.assigned = true;
+            task.grantedTo = claim.from();
             restartTimeout(task);
         }
         out.send(new Message(grant ? Kind.GRANT : Kind.DENY, claim.token(), node, claim.from(), null, null));
@@ -379,15 +382,60 @@ public final class TaskExchange implements AutoCloseable {
             return;
         }
         claim.answerDeadline().cancel();
-        Worker worker = claim.worker();
         Message offer = claim.offer();
         if (answer.kind() == Kind.GRANT) {
             granted.put(answer.token(), new Grant(offer.from()));
-            handOut(worker, new Assignment(offer.queue(), offer.token(), offer.body()), out);
-        } else if (time.nanoTime() >= worker.deadlineNanos()) {
+            handOut(claim.worker(), new Assignment(offer.queue(), offer.token(), offer.body()), out);
+        } else {
+            nextForReserved(claim.worker(), out);
+        }
+    }
+
+    /**
+     * At the claimer, when the origin has not answered in time (slow, or gone): the worker goes on,
+     * and the origin is told to take the task back if its answer was a grant on the way.
+     */
+    private void giveUpClaim(String token) {
+        Outbox out = outbox();
+        synchronized (this) {
+            Claim claim = claiming.remove(token);
+            if (claim != null) {
+                out.send(new Message(Kind.CANCEL, token, node, claim.offer().from(), null, null));
+                nextForReserved(claim.worker(), out);
+            }
+        }
+        out.flush();
+    }
+
+    /** Under the monitor: a worker whose claim fell through claims the next offer, parks again, or is over. */
+    private void nextForReserved(Worker worker, Outbox out) {
+        if (time.nanoTime() >= worker.deadlineNanos()) {
             out.answer(() -> worker.parked().complete(Optional.empty()));
         } else if (!claimOffer(worker, out)) {
             repark(worker);
+        }
+    }
+
+    /**
+     * Under the monitor, at the origin: a claimer gave up on its claim. A task granted to it is
+     * unassigned again (a worker here or an offer elsewhere takes it); the CANCEL follows the
+     * CLAIM in the topic, so a grant is always decided before its withdrawal arrives.
+     */
+    private void claimWithdrawn(Message cancel, Outbox out) {
+        LocalTask task = node.equals(cancel.to()) ? local.get(cancel.token()) : null;
+        if (task == null || !cancel.from().equals(task.grantedTo)) {
+            return;
+        }
+        task.grantedTo = null;
+        Worker worker = nextLiveWorker();
+        if (worker != null) {
+            out.send(new Message(Kind.END, task.token, node, null, task.queue, null));
+            task.offered = false;
+            handOut(worker, task.assignment(), out);
+        } else {
+            task.assigned = false;
+            unassigned.addFirst(task);
+            out.send(new Message(Kind.OFFER, task.token, node, null, task.queue, task.body));
         }
     }
 

@@ -46,17 +46,23 @@ class TaskExchangeTest {
 
     static final java.util.function.BooleanSupplier CONNECTED = () -> true;
 
+    /** Everything here happens on the test's thread: an outcome is there at once, or it is a failure (never a hang). */
+    static <T> T done(CompletableFuture<T> outcome) {
+        assertTrue(outcome.isDone(), "not answered");
+        return outcome.join();
+    }
+
     @Test
     void a_worker_parked_first_gets_the_next_call_and_its_reply_answers_the_caller() {
         CompletableFuture<Optional<Assignment>> worker = exchange.claim(CONNECTED);
         assertFalse(worker.isDone(), "no task yet: the worker is parked");
         CompletableFuture<Optional<byte[]>> caller = exchange.call("fib", bytes("10"), CONNECTED);
-        Assignment task = worker.join().orElseThrow();
+        Assignment task = done(worker).orElseThrow();
         assertEquals("fib", task.queue());
         assertArrayEquals(bytes("10"), task.body());
         assertFalse(caller.isDone());
         exchange.reply(task.token(), bytes("55"));
-        assertEquals("55", text(caller.join()));
+        assertEquals("55", text(done(caller)));
         assertEquals(new TaskExchange.Status(0, 0, 4, 0, 4), exchange.status());
     }
 
@@ -65,15 +71,15 @@ class TaskExchangeTest {
         CompletableFuture<Optional<byte[]>> older = exchange.call("lifo", bytes("older"), CONNECTED);
         CompletableFuture<Optional<byte[]>> newer = exchange.call("lifo", bytes("newer"), CONNECTED);
         assertEquals(new TaskExchange.Status(2, 0, 4, 0, 4), exchange.status());
-        Assignment first = exchange.claim(CONNECTED).join().orElseThrow();
+        Assignment first = done(exchange.claim(CONNECTED)).orElseThrow();
         assertArrayEquals(bytes("newer"), first.body());
         assertEquals(new TaskExchange.Status(1, 1, 4, 0, 4), exchange.status());
-        Assignment second = exchange.claim(CONNECTED).join().orElseThrow();
+        Assignment second = done(exchange.claim(CONNECTED)).orElseThrow();
         assertArrayEquals(bytes("older"), second.body());
         exchange.reply(second.token(), bytes("r-older"));
         exchange.reply(first.token(), bytes("r-newer"));
-        assertEquals("r-older", text(older.join()));
-        assertEquals("r-newer", text(newer.join()));
+        assertEquals("r-older", text(done(older)));
+        assertEquals("r-newer", text(done(newer)));
     }
 
     @Test
@@ -81,7 +87,7 @@ class TaskExchangeTest {
         java.util.Set<String> tokens = new java.util.HashSet<>();
         for (int i = 0; i < 20; i++) {
             exchange.call("t", bytes("x"), CONNECTED);
-            Assignment task = exchange.claim(CONNECTED).join().orElseThrow();
+            Assignment task = done(exchange.claim(CONNECTED)).orElseThrow();
             assertTrue(task.token().matches("[0-9]+"), task.token());
             assertTrue(tokens.add(task.token()), "token reused: " + task.token());
             exchange.reply(task.token(), bytes("y"));
@@ -94,7 +100,7 @@ class TaskExchangeTest {
         time.advance(CALL_TIMEOUT.minusMillis(1));
         assertFalse(caller.isDone());
         time.advance(Duration.ofMillis(1));
-        assertEquals(Optional.empty(), caller.join());
+        assertEquals(Optional.empty(), done(caller));
         assertEquals(new TaskExchange.Status(0, 0, 4, 0, 4), exchange.status());
     }
 
@@ -102,11 +108,11 @@ class TaskExchangeTest {
     void the_call_timeout_restarts_when_a_worker_claims_and_a_reply_after_it_finds_nobody() {
         CompletableFuture<Optional<byte[]>> caller = exchange.call("slow", bytes("1"), CONNECTED);
         time.advance(CALL_TIMEOUT.minusSeconds(1));
-        Assignment task = exchange.claim(CONNECTED).join().orElseThrow();
+        Assignment task = done(exchange.claim(CONNECTED)).orElseThrow();
         time.advance(CALL_TIMEOUT.minusMillis(1));
         assertFalse(caller.isDone(), "the claim restarted do_get_timeout");
         time.advance(Duration.ofMillis(1));
-        assertEquals(Optional.empty(), caller.join());
+        assertEquals(Optional.empty(), done(caller));
         assertThrows(EngineException.class, () -> exchange.reply(task.token(), bytes("late")));
     }
 
@@ -114,7 +120,7 @@ class TaskExchangeTest {
     void a_worker_nobody_calls_is_answered_empty_after_do_post_timeout() {
         CompletableFuture<Optional<Assignment>> worker = exchange.claim(CONNECTED);
         time.advance(WORKER_TIMEOUT);
-        assertEquals(Optional.empty(), worker.join());
+        assertEquals(Optional.empty(), done(worker));
         assertEquals(new TaskExchange.Status(0, 0, 4, 0, 4), exchange.status());
     }
 
@@ -137,12 +143,12 @@ class TaskExchangeTest {
         int idle = time.pending();
         CompletableFuture<Optional<Assignment>> worker = exchange.claim(CONNECTED);
         CompletableFuture<Optional<byte[]>> caller = exchange.call("q", bytes("1"), CONNECTED);
-        exchange.reply(worker.join().orElseThrow().token(), bytes("2"));
-        assertEquals("2", text(caller.join()));
+        exchange.reply(done(worker).orElseThrow().token(), bytes("2"));
+        assertEquals("2", text(done(caller)));
         assertEquals(idle, time.pending(), "timers left behind by an answered call");
 
         exchange.call("q", bytes("1"), CONNECTED);
-        exchange.reply(exchange.claim(CONNECTED).join().orElseThrow().token(), bytes("2"));
+        exchange.reply(done(exchange.claim(CONNECTED)).orElseThrow().token(), bytes("2"));
         assertEquals(idle, time.pending(), "timers left behind when the call came first");
     }
 
@@ -157,19 +163,19 @@ class TaskExchangeTest {
         CompletableFuture<Optional<Assignment>> parkedOnB = b.claim(CONNECTED);
         CompletableFuture<Optional<byte[]>> first = exchange.call("q", bytes("1"), CONNECTED);
         network.deliverAll();
-        Assignment task = parkedOnB.join().orElseThrow();
+        Assignment task = done(parkedOnB).orElseThrow();
         // A worker comes while offers wait; its claim is denied (taken at the origin meanwhile) and it claims the next one.
         CompletableFuture<Optional<byte[]>> second = exchange.call("q", bytes("2"), CONNECTED);
         CompletableFuture<Optional<byte[]>> third = exchange.call("q", bytes("3"), CONNECTED);
         network.deliverAll();
         CompletableFuture<Optional<Assignment>> comesToB = b.claim(CONNECTED);
-        Assignment takenAtOrigin = exchange.claim(CONNECTED).join().orElseThrow();
+        Assignment takenAtOrigin = done(exchange.claim(CONNECTED)).orElseThrow();
         assertArrayEquals(bytes("3"), takenAtOrigin.body());
         network.deliverAll();
-        assertArrayEquals(bytes("2"), comesToB.join().orElseThrow().body(), "denied the newest, it claimed the next offer");
+        assertArrayEquals(bytes("2"), done(comesToB).orElseThrow().body(), "denied the newest, it claimed the next offer");
         b.reply(task.token(), bytes("r1"));
         network.deliverAll();
-        assertEquals("r1", text(first.join()));
+        assertEquals("r1", text(done(first)));
         assertEquals(java.util.List.of(), network.sentUnderMonitor());
         assertFalse(second.isDone() || third.isDone());
     }
@@ -180,11 +186,11 @@ class TaskExchangeTest {
         CompletableFuture<Optional<Assignment>> worker = b.claim(CONNECTED);
         CompletableFuture<Optional<byte[]>> caller = exchange.call("fib", bytes("10"), CONNECTED);
         network.deliverAll();
-        Assignment task = worker.join().orElseThrow();
+        Assignment task = done(worker).orElseThrow();
         assertEquals(new TaskExchange.Status(0, 1, 4, 0, 4), exchange.status());
         assertTrue(b.reply(task.token(), bytes("55")).isDone(), "written (the in-memory bus acknowledges at once)");
         network.deliverAll();
-        assertEquals("55", text(caller.join()));
+        assertEquals("55", text(done(caller)));
         assertEquals(new TaskExchange.Status(0, 0, 4, 0, 4), exchange.status());
         assertThrows(EngineException.class, () -> b.reply(task.token(), bytes("again")), "a token answers once");
     }
@@ -200,7 +206,7 @@ class TaskExchangeTest {
         CompletableFuture<Optional<Assignment>> worker = b.claim(CONNECTED);
         CompletableFuture<Optional<byte[]>> caller = exchange.call("q", bytes("1"), CONNECTED);
         network.deliverAll();
-        String token = worker.join().orElseThrow().token();
+        String token = done(worker).orElseThrow().token();
         network.acknowledgeWith(CompletableFuture::new);
         CompletableFuture<Void> replied = b.reply(token, bytes("2"));
         network.dropNext();
@@ -218,9 +224,9 @@ class TaskExchangeTest {
         assertEquals(EngineException.Reason.UNAVAILABLE, failure.reason());
 
         network.acknowledgeWith(() -> CompletableFuture.completedFuture(null));
-        b.reply(token, bytes("2")).join();
+        done(b.reply(token, bytes("2")));
         network.deliverAll();
-        assertEquals("2", text(caller.join()));
+        assertEquals("2", text(done(caller)));
     }
 
     @Test
@@ -231,7 +237,7 @@ class TaskExchangeTest {
         network.deliverAll();
         network.acknowledgeWith(() -> CompletableFuture.failedFuture(new io.kqf.kafka.KafkaUnavailable("broker down")));
         int timers = time.pending();
-        CompletableFuture<Void> replied = b.reply(worker.join().orElseThrow().token(), bytes("2"));
+        CompletableFuture<Void> replied = b.reply(done(worker).orElseThrow().token(), bytes("2"));
         assertTrue(replied.isCompletedExceptionally());
         assertEquals(timers, time.pending(), "the write deadline's timer is gone with the failure");
     }
@@ -242,7 +248,7 @@ class TaskExchangeTest {
         EngineException never = assertThrows(EngineException.class, () -> exchange.reply("123", bytes("55")));
         assertEquals(EngineException.Reason.UNKNOWN_TASK, never.reason());
         exchange.call("q", bytes("1"), CONNECTED);
-        String token = exchange.claim(CONNECTED).join().orElseThrow().token();
+        String token = done(exchange.claim(CONNECTED)).orElseThrow().token();
         exchange.reply(token, bytes("2"));
         EngineException again = assertThrows(EngineException.class, () -> exchange.reply(token, bytes("2")));
         assertEquals(EngineException.Reason.UNKNOWN_TASK, again.reason());
@@ -258,19 +264,42 @@ class TaskExchangeTest {
     void a_claim_that_wins_against_a_firing_do_get_timeout_restarts_it_and_the_caller_gets_the_result() {
         CompletableFuture<Optional<byte[]>> caller = exchange.call("q", bytes("1"), CONNECTED);
         java.util.List<Runnable> firing = time.takeDue(CALL_TIMEOUT);
-        Assignment task = exchange.claim(CONNECTED).join().orElseThrow();
+        Assignment task = done(exchange.claim(CONNECTED)).orElseThrow();
         firing.forEach(Runnable::run);
         assertFalse(caller.isDone(), "the claim restarted do_get_timeout");
         exchange.reply(task.token(), bytes("2"));
-        assertEquals("2", text(caller.join()));
+        assertEquals("2", text(done(caller)));
     }
 
     @Test
     void a_timeout_that_wins_against_a_claim_means_the_task_is_not_handed_out() {
         CompletableFuture<Optional<byte[]>> caller = exchange.call("q", bytes("1"), CONNECTED);
         time.advance(CALL_TIMEOUT);
-        assertEquals(Optional.empty(), caller.join());
+        assertEquals(Optional.empty(), done(caller));
         CompletableFuture<Optional<Assignment>> worker = exchange.claim(CONNECTED);
         assertFalse(worker.isDone(), "nothing to hand out: the worker is parked");
+    }
+
+    /**
+     * Regression: when the origin's answer to a claim came after the claimer had given up waiting
+     * for it (5 s), the grant was ignored and the task stayed granted to nobody: its caller waited
+     * for do_get_timeout. The claimer now withdraws the claim, and the origin offers the task again.
+     */
+    @Test
+    void a_grant_that_comes_after_the_claimer_gave_up_puts_the_task_back_on_offer() {
+        TaskExchange b = node(network, time, "b");
+        CompletableFuture<Optional<byte[]>> caller = exchange.call("q", bytes("1"), CONNECTED);
+        network.deliverAll();
+        CompletableFuture<Optional<Assignment>> worker = b.claim(CONNECTED);
+        assertEquals(Message.Kind.CLAIM, network.inFlight().get(0).kind());
+        time.advance(Duration.ofSeconds(5));
+        assertFalse(worker.isDone(), "gave up on the claim, parked again");
+        network.deliverAll();
+        assertTrue(worker.isDone(), "the task came back on offer and the worker claimed it");
+        Assignment task = done(worker).orElseThrow();
+        assertArrayEquals(bytes("1"), task.body());
+        b.reply(task.token(), bytes("2"));
+        network.deliverAll();
+        assertEquals("2", text(done(caller)));
     }
 }
