@@ -25,6 +25,8 @@ record Message(Kind kind, String token, String from, String to, String queue, by
         /** origin → all: the task is taken, answered or gone; forget it. */
         END,
         /** worker's node → origin: the result. */
-        REPLY
+        REPLY,
+        /** a node → all: I have parked workers; offer me your unassigned tasks (repeated while true). */
+        WANT
     }
 }

@@ -29,6 +29,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * every claim (first one wins), so a task is handed out at most once; a task whose caller timed
  * out or left is never handed out, and tokens are never reused, so a late result finds nobody.
  *
+ * <p>Offers only go where they can be taken: a node with parked workers says so (WANT, repeated
+ * every second while it lasts), and a task is offered only while some other node wants tasks, or
+ * as soon as one says it does. A node alone, or one whose workers keep up with its callers, writes
+ * nothing to Kafka for its tasks.
+ *
  * <p>Concurrency: all state is guarded by this object's monitor, and nothing is done under it
  * but deciding: messages to other nodes and answers to parked requests are collected in an
  * {@link Outbox} and sent once the monitor is released.
@@ -53,6 +58,10 @@ public final class TaskExchange implements AutoCloseable {
      */
     static final long REPLY_WRITE_DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** A node with parked workers repeats WANT this often, and not more often. */
+    static final long WANT_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long a WANT counts: three refreshes, so one late or lost WANT does not stop the offers. */
+    static final long WANT_TTL_NANOS = 3 * WANT_REFRESH_NANOS;
 
     /** A task created on this node. */
     private static final class LocalTask {
@@ -122,6 +131,11 @@ public final class TaskExchange implements AutoCloseable {
     private final Map<String, Claim> claiming = new HashMap<>();
     /** Remote tasks granted to a worker of this node, by token. */
     private final Map<String, Grant> granted = new HashMap<>();
+    /** Other nodes that said they have parked workers: node → until when that counts (nanos). */
+    private final Map<String, Long> wantedBy = new HashMap<>();
+    private long wantSentAtNanos;
+    private boolean wantSent;
+    private long sweptAtNanos;
 
     /** @param clock wall-clock time, for tokens only (unique across restarts); {@code time} decides timeouts */
     private TaskExchange(String node, TaskBus bus, TimeSource time, Clock clock, Limits limits) {
@@ -134,7 +148,8 @@ public final class TaskExchange implements AutoCloseable {
         this.workerTimeout = limits.workerTimeout();
         // Decimal, unique across nodes and restarts: start time + random, then a sequence.
         this.tokenPrefix = clock.millis() + String.format("%03d", ThreadLocalRandom.current().nextInt(1000));
-        time.schedule(SWEEP_NANOS, this::sweepAndRepeat);
+        this.sweptAtNanos = time.nanoTime();
+        time.schedule(WANT_REFRESH_NANOS, this::tick);
     }
 
     /**
@@ -177,8 +192,9 @@ public final class TaskExchange implements AutoCloseable {
                 handOut(worker, task.assignment(), out);
             } else {
                 unassigned.addFirst(task);
-                task.offered = true;
-                out.send(new Message(Kind.OFFER, task.token, node, null, queue, body));
+                if (othersWant()) {
+                    offer(task, out);
+                }
             }
         }
         caller.outcome().whenComplete((result, error) -> forget(task));
@@ -208,7 +224,7 @@ public final class TaskExchange implements AutoCloseable {
                 TimeSource.Timer expiry = time.schedule(workerTimeout.toNanos(), () -> expire(worker));
                 parked.outcome().whenComplete((assignment, error) -> expiry.cancel());
                 if (!claimOffer(worker, out)) {
-                    repark(worker);
+                    repark(worker, out);
                 }
             }
         }
@@ -304,13 +320,19 @@ public final class TaskExchange implements AutoCloseable {
                     offers.addFirst(m);
                     Worker worker = nextLiveWorker();
                     if (worker != null && !claimOffer(worker, out)) {
-                        repark(worker);
+                        repark(worker, out);
                     }
                 }
             }
             case CLAIM -> decideClaim(m, out);
             case GRANT, DENY -> claimAnswered(m, out);
             case CANCEL -> claimWithdrawn(m, out);
+            case WANT -> {
+                if (!m.from().equals(node)) {
+                    wantedBy.put(m.from(), time.nanoTime() + WANT_TTL_NANOS);
+                    offerWaitingTasks(out);
+                }
+            }
             case END -> {
                 offers.removeIf(offer -> offer.token().equals(m.token()));
                 // Its caller is gone: a late result must get 404 here too.
@@ -343,10 +365,44 @@ public final class TaskExchange implements AutoCloseable {
         return true;
     }
 
-    /** Under the monitor: a reserved worker goes back to waiting. */
-    private void repark(Worker worker) {
+    /** Under the monitor: a reserved worker goes back to waiting, and other nodes hear that we want tasks. */
+    private void repark(Worker worker, Outbox out) {
         worker.parked().unsettle();
         workers.addFirst(worker);
+        sayWantIfDue(out);
+    }
+
+    /** Under the monitor: WANT, unless one went out less than a refresh ago. */
+    private void sayWantIfDue(Outbox out) {
+        long now = time.nanoTime();
+        if (!wantSent || now - wantSentAtNanos >= WANT_REFRESH_NANOS) {
+            wantSent = true;
+            wantSentAtNanos = now;
+            out.send(new Message(Kind.WANT, node, node, null, null, null));
+        }
+    }
+
+    /** Under the monitor: whether another node said, recently enough, that it has parked workers. */
+    private boolean othersWant() {
+        long now = time.nanoTime();
+        wantedBy.values().removeIf(until -> now - until >= 0);
+        return !wantedBy.isEmpty();
+    }
+
+    /** Under the monitor: every unassigned task not on offer yet, oldest first (each receiver keeps the newest first). */
+    private void offerWaitingTasks(Outbox out) {
+        for (var it = unassigned.descendingIterator(); it.hasNext(); ) {
+            LocalTask task = it.next();
+            if (!task.offered) {
+                offer(task, out);
+            }
+        }
+    }
+
+    /** Under the monitor. */
+    private void offer(LocalTask task, Outbox out) {
+        task.offered = true;
+        out.send(new Message(Kind.OFFER, task.token, node, null, task.queue, task.body));
     }
 
     /** Under the monitor: the worker (settled) gets the task once the monitor is released. */
@@ -412,7 +468,7 @@ public final class TaskExchange implements AutoCloseable {
         if (time.nanoTime() >= worker.deadlineNanos()) {
             out.answer(() -> worker.parked().complete(Optional.empty()));
         } else if (!claimOffer(worker, out)) {
-            repark(worker);
+            repark(worker, out);
         }
     }
 
@@ -433,9 +489,10 @@ public final class TaskExchange implements AutoCloseable {
             task.offered = false;
             handOut(worker, task.assignment(), out);
         } else {
+            // Offered again: other nodes dropped the offer when they saw the claim.
             task.assigned = false;
             unassigned.addFirst(task);
-            out.send(new Message(Kind.OFFER, task.token, node, null, task.queue, task.body));
+            offer(task, out);
         }
     }
 
@@ -541,9 +598,25 @@ public final class TaskExchange implements AutoCloseable {
         out.flush();
     }
 
-    private void sweepAndRepeat() {
-        sweep();
-        time.schedule(SWEEP_NANOS, this::sweepAndRepeat);
+    /** Every second: WANT again while workers are parked here; every five, the sweep. */
+    private void tick() {
+        Outbox out = outbox();
+        boolean sweepDue;
+        synchronized (this) {
+            if (!workers.isEmpty()) {
+                sayWantIfDue(out);
+            }
+            othersWant();
+            sweepDue = time.nanoTime() - sweptAtNanos >= SWEEP_NANOS;
+            if (sweepDue) {
+                sweptAtNanos = time.nanoTime();
+            }
+        }
+        out.flush();
+        if (sweepDue) {
+            sweep();
+        }
+        time.schedule(WANT_REFRESH_NANOS, this::tick);
     }
 
     private Outbox outbox() {

@@ -288,9 +288,10 @@ class TaskExchangeTest {
     @Test
     void a_grant_that_comes_after_the_claimer_gave_up_puts_the_task_back_on_offer() {
         TaskExchange b = node(network, time, "b");
-        CompletableFuture<Optional<byte[]>> caller = exchange.call("q", bytes("1"), CONNECTED);
-        network.deliverAll();
         CompletableFuture<Optional<Assignment>> worker = b.claim(CONNECTED);
+        network.deliverAll();
+        CompletableFuture<Optional<byte[]>> caller = exchange.call("q", bytes("1"), CONNECTED);
+        network.deliverWhile(m -> m.kind() == Message.Kind.OFFER);
         assertEquals(Message.Kind.CLAIM, network.inFlight().get(0).kind());
         time.advance(Duration.ofSeconds(5));
         assertFalse(worker.isDone(), "gave up on the claim, parked again");
@@ -301,5 +302,69 @@ class TaskExchangeTest {
         b.reply(task.token(), bytes("2"));
         network.deliverAll();
         assertEquals("2", text(done(caller)));
+    }
+
+    private long written(Message.Kind kind) {
+        return network.sent().stream().filter(m -> m.kind() == kind).count();
+    }
+
+    @Test
+    void a_node_alone_writes_nothing_for_its_tasks_but_a_want_a_second_while_workers_are_parked() {
+        for (int i = 0; i < 10; i++) {
+            CompletableFuture<Optional<byte[]>> callFirst = exchange.call("q", bytes("1"), CONNECTED);
+            exchange.reply(done(exchange.claim(CONNECTED)).orElseThrow().token(), bytes("2"));
+            CompletableFuture<Optional<Assignment>> workerFirst = exchange.claim(CONNECTED);
+            CompletableFuture<Optional<byte[]>> caller = exchange.call("q", bytes("3"), CONNECTED);
+            exchange.reply(done(workerFirst).orElseThrow().token(), bytes("4"));
+            assertEquals("2", text(done(callFirst)));
+            assertEquals("4", text(done(caller)));
+        }
+        exchange.claim(CONNECTED);
+        time.advance(Duration.ofNanos(3 * TaskExchange.WANT_REFRESH_NANOS));
+        assertEquals(network.sent().size(), written(Message.Kind.WANT), "only WANTs: " + network.sent());
+        assertEquals(4, written(Message.Kind.WANT), "one when the first worker parked, then one per refresh while parked");
+    }
+
+    @Test
+    void a_task_waiting_here_is_offered_as_soon_as_a_worker_parks_on_another_node() {
+        TaskExchange b = node(network, time, "b");
+        CompletableFuture<Optional<byte[]>> caller = exchange.call("q", bytes("1"), CONNECTED);
+        network.deliverAll();
+        assertEquals(0, written(Message.Kind.OFFER), "nobody wants tasks: no offer");
+        CompletableFuture<Optional<Assignment>> worker = b.claim(CONNECTED);
+        network.deliverAll();
+        assertArrayEquals(bytes("1"), done(worker).orElseThrow().body());
+        assertEquals(1, written(Message.Kind.OFFER));
+        b.reply(done(worker).orElseThrow().token(), bytes("2"));
+        network.deliverAll();
+        assertEquals("2", text(done(caller)));
+    }
+
+    @Test
+    void tasks_are_offered_while_another_node_wants_them_and_not_after_its_want_has_lapsed() {
+        TaskExchange b = node(network, time, "b");
+        CompletableFuture<Optional<Assignment>> worker = b.claim(CONNECTED);
+        network.deliverAll();
+        exchange.call("q", bytes("1"), CONNECTED);
+        network.deliverAll();
+        assertTrue(done(worker).isPresent(), "offered at once: b had said it wants tasks");
+        time.advance(Duration.ofNanos(TaskExchange.WANT_TTL_NANOS));
+        network.deliverAll();
+        long offers = written(Message.Kind.OFFER);
+        exchange.call("q", bytes("2"), CONNECTED);
+        assertEquals(offers, written(Message.Kind.OFFER), "b has no parked worker any more: no offer");
+    }
+
+    @Test
+    void a_node_with_parked_workers_keeps_saying_so_and_gets_tasks_created_long_after() {
+        TaskExchange b = node(network, time, "b");
+        CompletableFuture<Optional<Assignment>> worker = b.claim(CONNECTED);
+        for (int i = 0; i < 10; i++) {
+            time.advance(Duration.ofNanos(TaskExchange.WANT_REFRESH_NANOS));
+            network.deliverAll();
+        }
+        exchange.call("q", bytes("late"), CONNECTED);
+        network.deliverAll();
+        assertArrayEquals(bytes("late"), done(worker).orElseThrow().body());
     }
 }
