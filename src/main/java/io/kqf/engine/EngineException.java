@@ -23,14 +23,14 @@ public final class EngineException extends RuntimeException {
         STALE,
         /** The item existed but its time to live has passed. */
         EXPIRED,
-        /** An RPC task token names no outstanding task (never issued, answered, or its caller left). */
-        UNKNOWN_TASK,
         /** The name cannot become a queue now: Kafka refuses its topic (e.g. 'a.b' collides with 'a_b'). */
         CONFLICT,
         /** The item is larger than item.max.bytes. */
         TOO_LARGE,
         /** A capacity limit of the facade was reached (parked requests, queues). */
         CAPACITY,
+        /** An RPC token names no outstanding task (never issued, already answered, or its caller timed out or left). */
+        UNKNOWN_TASK,
         /** Kafka cannot be reached or this node cannot serve the partition now. */
         UNAVAILABLE
     }

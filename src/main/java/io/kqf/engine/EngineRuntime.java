@@ -2,7 +2,6 @@ package io.kqf.engine;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -10,6 +9,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ScheduledExecutorService;
 
+import io.kqf.engine.rpc.TaskExchange;
 import io.kqf.kafka.KafkaClients;
 import io.kqf.kafka.RecordReader;
 import io.kqf.kafka.RecordWriter;
@@ -27,8 +27,6 @@ public final class EngineRuntime implements AutoCloseable {
     private static final int RECORD_READERS = 4;
     /** Threads that complete engine futures (and so run what callers chained to them). */
     private static final int COMPLETION_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
-    /** RPC messages matter for do_get_timeout at most (minutes): keep an hour. */
-    private static final Map<String, String> TRANSIENT_TOPIC_CONFIG = Map.of("retention.ms", String.valueOf(3600 * 1000));
 
     private final RecordWriter writer;
     private final TopicAdmin admin;
@@ -64,8 +62,6 @@ public final class EngineRuntime implements AutoCloseable {
                 options.maxItemBytes() + 64 * 1024);
         admin.ensureCompacted(EngineOptions.META_TOPIC);
         admin.ensureCompacted(EngineOptions.LEASES_TOPIC);
-        admin.ensureData(TaskBus.TASKS_TOPIC, 1, TRANSIENT_TOPIC_CONFIG);
-        admin.ensureData(TaskBus.REPLIES_TOPIC, 1, TRANSIENT_TOPIC_CONFIG);
         ExecutorService completions = Executors.newFixedThreadPool(COMPLETION_THREADS, daemon("kqf-complete"));
         RecordWriter writer = new RecordWriter(clients.producer("kqf-" + options.nodeId()), completions);
         QueueNames names = new QueueNames(options.topicPrefix());
@@ -99,12 +95,9 @@ public final class EngineRuntime implements AutoCloseable {
                 new WaitList<>("evget", waits.maxTimerCount(), waits.maxQueueSize(), false, waitTimer),
                 new WaitList<>("get", waits.maxTimerCount(), waits.maxQueueSize(), Optional.empty(), waitTimer),
                 waits.longPollingTimeout());
-        TaskExchange[] tasksRef = new TaskExchange[1];
-        TaskBus bus = new TaskBus(clients, writer.producer(), message -> tasksRef[0].onMessage(message));
-        TaskExchange tasks = new TaskExchange(options.nodeId(), bus, waitTimer, waits.doGetCacheSize(),
-                waits.doPostCacheSize(), waits.doGetTimeout(), waits.doPostTimeout());
-        tasksRef[0] = tasks;
-        bus.start();
+        TaskExchange tasks = TaskExchange.start(clients, writer, admin, options.nodeId(), clock,
+                new TaskExchange.Limits(waits.doGetCacheSize(), waits.doPostCacheSize(), waits.doGetTimeout(),
+                        waits.doPostTimeout()));
         log.info("queue engine started: node {}, group {}, {} queues", options.nodeId(), options.groupId(),
                 registry.existing().size());
         return new EngineRuntime(writer, admin, metaStore, poller, engine, push, longPolls, tasks, reader, waitTimer,

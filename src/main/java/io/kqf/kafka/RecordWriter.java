@@ -7,12 +7,14 @@ import java.util.concurrent.Executor;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * Writes records through the node's one durable producer (acks=all, idempotent) and completes a
- * future when Kafka acknowledged them. Sends never wait for each other: many requests' records
- * share the producer's batches and round trips. A failure, synchronous or not, completes the
- * future with {@link KafkaUnavailable}.
+ * Writes records through the node's one durable producer (acks=all, idempotent) without waiting:
+ * the future completes once Kafka acknowledged the record, or fails with {@link KafkaUnavailable}.
+ * It always completes: the producer gives up after its delivery timeout. Records written one after
+ * the other share batches and requests (the producer groups what accumulates while a request is
+ * in flight), so many requests share one round trip.
  */
 public final class RecordWriter implements AutoCloseable {
     /** Where an acknowledged record landed. */
@@ -42,17 +44,24 @@ public final class RecordWriter implements AutoCloseable {
                                            Map<String, byte[]> headers) {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition, key, value);
         headers.forEach((name, headerValue) -> record.headers().add(name, headerValue));
-        CompletableFuture<Written> written = new CompletableFuture<>();
+        return write(record).thenApply(m -> new Written(m.topic(), m.partition(), m.offset(), m.timestamp()));
+    }
+
+    /** Writes a record built by the caller (headers and all). */
+    public CompletableFuture<RecordMetadata> write(ProducerRecord<byte[], byte[]> record) {
+        CompletableFuture<RecordMetadata> written = new CompletableFuture<>();
         try {
             producer.send(record, (metadata, error) -> completions.execute(() -> {
                 if (error != null) {
-                    written.completeExceptionally(new KafkaUnavailable("Kafka did not store the record: " + error.getMessage(), error));
+                    written.completeExceptionally(new KafkaUnavailable(
+                            "Kafka did not store a record in " + record.topic() + ": " + error.getMessage(), error));
                 } else {
-                    written.complete(new Written(metadata.topic(), metadata.partition(), metadata.offset(), metadata.timestamp()));
+                    written.complete(metadata);
                 }
             }));
         } catch (RuntimeException e) {
-            written.completeExceptionally(new KafkaUnavailable("Kafka did not accept the record: " + e.getMessage(), e));
+            // Refused before sending (no metadata within max.block.ms, buffer full, producer closed).
+            written.completeExceptionally(new KafkaUnavailable("cannot write to " + record.topic() + ": " + e.getMessage(), e));
         }
         return written;
     }

@@ -56,34 +56,37 @@ public final class TopicAdmin implements AutoCloseable {
     }
 
     /**
-     * Waits until every partition of a topic just created has a leader. Producing earlier makes
-     * the idempotent producer's first batches fail with NOT_LEADER_OR_FOLLOWER and their retries
-     * with OUT_OF_ORDER_SEQUENCE until the delivery timeout (seen with 3 partitions on the
-     * embedded broker).
+     * Waits until every partition of a topic just created serves requests on its leader. Producing
+     * earlier made the idempotent producer's first batch fail with NOT_LEADER_OR_FOLLOWER and its
+     * retries with OUT_OF_ORDER_SEQUENCE until the delivery timeout (seen on the embedded broker
+     * under load, even after the topic's metadata listed a leader for every partition). Listing
+     * offsets is answered by the partition's leader itself, so once it succeeds, so does a produce.
      */
     private void awaitLeaders(String topic, int partitions) {
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request = new java.util.HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            request.put(new org.apache.kafka.common.TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+        }
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
+        while (true) {
             try {
-                TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
-                if (description.partitions().size() == partitions
-                        && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
-                    return;
-                }
+                admin.listOffsets(request).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                return;
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw new KafkaUnavailable("cannot describe topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)) {
+                    throw new KafkaUnavailable("cannot reach the partitions of " + topic + ": " + e.getCause().getMessage(), e.getCause());
                 }
             } catch (TimeoutException e) {
-                break;
+                // fall through to the deadline check
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new KafkaUnavailable("interrupted", e);
             }
+            if (System.nanoTime() > deadline) {
+                throw new KafkaUnavailable("the partitions of topic " + topic + " have no serving leader within " + TIMEOUT);
+            }
             java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
         }
-        throw new KafkaUnavailable("topic " + topic + " has no leader for every partition within " + TIMEOUT);
     }
 
     /** Partition count of an existing topic, empty if the topic does not exist. */

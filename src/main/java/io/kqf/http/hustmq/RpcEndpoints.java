@@ -2,7 +2,7 @@ package io.kqf.http.hustmq;
 
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.kqf.engine.TaskExchange;
+import io.kqf.engine.rpc.TaskExchange;
 import io.kqf.http.ConnectionProbe;
 import io.kqf.http.HttpFailure;
 import io.kqf.http.RawQuery;
@@ -25,8 +25,8 @@ final class RpcEndpoints {
             throw new HttpFailure(404, "queue is missing");
         }
         byte[] body = taskBody(ctx);
-        var parked = tasks.call(queue, body, ConnectionProbe.of(ctx));
-        ctx.future(() -> parked.outcome().thenAccept(result -> {
+        var outcome = tasks.call(queue, body, ConnectionProbe.of(ctx));
+        ctx.future(() -> outcome.thenAccept(result -> {
             if (result.isPresent()) {
                 ctx.status(200).result(result.get());
             } else {
@@ -40,11 +40,12 @@ final class RpcEndpoints {
         requirePost(ctx);
         String token = RawQuery.of(ctx.queryString()).get("token");
         if (token != null) {
-            tasks.reply(token, taskBody(ctx));
+            var replied = tasks.reply(token, taskBody(ctx));
+            ctx.future(() -> replied.thenAccept(done -> ctx.status(200)));
             return;
         }
-        var parked = tasks.claim(ConnectionProbe.of(ctx));
-        ctx.future(() -> parked.outcome().thenAccept(task -> {
+        var outcome = tasks.claim(ConnectionProbe.of(ctx));
+        ctx.future(() -> outcome.thenAccept(task -> {
             if (task.isPresent()) {
                 ctx.status(200).header("Queue", task.get().queue()).header("Token", task.get().token())
                         .result(task.get().body());
