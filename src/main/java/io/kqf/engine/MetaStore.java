@@ -2,21 +2,17 @@ package io.kqf.engine;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 import io.kqf.kafka.KafkaClients;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import io.kqf.kafka.KafkaUnavailable;
 import io.kqf.kafka.RecordWriter;
+import io.kqf.kafka.TopicTail;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Queue attributes in the compacted {@code _kqf.meta} topic (key = the queue's lane-0 topic), tailed
@@ -27,8 +23,6 @@ import org.slf4j.LoggerFactory;
  * older record over it, so a slower tail cannot roll a fresh local write back.
  */
 final class MetaStore implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(MetaStore.class);
-    private static final Duration POLL = Duration.ofMillis(500);
     private static final String WRITER_HEADER = "kqf.node";
 
     private record Versioned(QueueMeta meta, long offset) {
@@ -44,10 +38,7 @@ final class MetaStore implements AutoCloseable {
     /** Called (on the tail thread) with changes written by other nodes; null meta = deleted. */
     private volatile BiConsumer<String, QueueMeta> onRemoteChange;
     private final Map<String, Versioned> byQueue = new ConcurrentHashMap<>();
-    private final CountDownLatch caughtUp = new CountDownLatch(1);
-    private volatile boolean running = true;
-    private KafkaConsumer<byte[], byte[]> consumer;
-    private Thread tail;
+    private TopicTail tail;
 
     MetaStore(KafkaClients clients, RecordWriter writer, String topic, QueueNames names, String nodeId) {
         this.nodeId = nodeId;
@@ -63,40 +54,11 @@ final class MetaStore implements AutoCloseable {
      */
     void start(Duration timeout, BiConsumer<String, QueueMeta> onRemoteChange) {
         this.onRemoteChange = onRemoteChange;
-        consumer = clients.readerConsumer("kqf-meta");
-        TopicPartition tp = new TopicPartition(topic, 0);
-        consumer.assign(List.of(tp));
-        consumer.seekToBeginning(List.of(tp));
-        long initialEnd = consumer.endOffsets(List.of(tp)).get(tp);
-        tail = new Thread(() -> tail(tp, initialEnd), "kqf-meta-tail");
-        tail.setDaemon(true);
-        tail.start();
         try {
-            if (!caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw EngineException.unavailable("could not read " + topic + " within " + timeout);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw EngineException.unavailable("interrupted while reading " + topic);
-        }
-    }
-
-    private void tail(TopicPartition tp, long initialEnd) {
-        boolean initial = true;
-        try {
-            while (running) {
-                if (initial && consumer.position(tp) >= initialEnd) {
-                    initial = false;
-                    caughtUp.countDown();
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                    apply(record, !initial);
-                }
-            }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            log.error("meta tail stopped: queue attributes written by other nodes are no longer seen", e);
+            tail = TopicTail.replay(clients, "kqf-meta-tail", new TopicPartition(topic, 0), timeout,
+                    (records, live) -> records.forEach(record -> apply(record, live)));
+        } catch (KafkaUnavailable e) {
+            throw EngineException.unavailable(e.getMessage());
         }
     }
 
@@ -146,19 +108,8 @@ final class MetaStore implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        if (consumer != null) {
-            consumer.wakeup();
-        }
         if (tail != null) {
-            try {
-                tail.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (consumer != null) {
-            consumer.close(Duration.ofSeconds(1));
+            tail.close();
         }
     }
 }

@@ -15,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads partitions from their end on, as records arrive: what was written before {@link #start}
+ * Reads partitions from their end on ({@link #start}), or one partition from its beginning on
+ * ({@link #replay}), as records arrive: what was written before {@link #start}
  * returned is never seen, everything written after is, in order per partition. One thread owns
  * the consumer (it also closes it); it hands the records of each poll, as one list, to a handler.
  * A handler that throws loses that list only: the tail goes on.
@@ -26,15 +27,26 @@ public final class TopicTail implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
+    /** Takes each poll's records; {@code live} is false while a replay has not reached the end it started from. */
+    public interface Handler {
+        void accept(List<ConsumerRecord<byte[], byte[]>> records, boolean live);
+    }
+
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Consumer<List<ConsumerRecord<byte[], byte[]>>> handler;
+    private final Handler handler;
     private final Thread thread;
+    /** Replays only: the partition and the end offset read at start; null when tailing from the end. */
+    private final TopicPartition replayed;
+    private final long replayEnd;
+    private final java.util.concurrent.CountDownLatch caughtUp = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean running = true;
 
-    private TopicTail(KafkaConsumer<byte[], byte[]> consumer, String name,
-                      Consumer<List<ConsumerRecord<byte[], byte[]>>> handler) {
+    private TopicTail(KafkaConsumer<byte[], byte[]> consumer, String name, Handler handler, TopicPartition replayed,
+                      long replayEnd) {
         this.consumer = consumer;
         this.handler = handler;
+        this.replayed = replayed;
+        this.replayEnd = replayEnd;
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
     }
@@ -55,14 +67,52 @@ public final class TopicTail implements AutoCloseable {
             consumer.close(Duration.ZERO);
             throw new KafkaUnavailable("cannot find the end of " + partitions + ": " + e.getMessage(), e);
         }
-        TopicTail tail = new TopicTail(consumer, name, handler);
+        TopicTail tail = new TopicTail(consumer, name, (records, live) -> handler.accept(records), null, 0);
+        tail.caughtUp.countDown();
         tail.thread.start();
+        return tail;
+    }
+
+    /**
+     * Reads one partition from its beginning and goes on tailing it (a compacted state topic).
+     * Returns once everything written before the call has been handed over with {@code live}
+     * false; later records come with {@code live} true.
+     */
+    public static TopicTail replay(KafkaClients clients, String name, TopicPartition partition, Duration timeout,
+                                   Handler handler) {
+        KafkaConsumer<byte[], byte[]> consumer = clients.readerConsumer(name);
+        long end;
+        try {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            end = consumer.endOffsets(List.of(partition), timeout).get(partition);
+        } catch (KafkaException e) {
+            consumer.close(Duration.ZERO);
+            throw new KafkaUnavailable("cannot read " + partition + ": " + e.getMessage(), e);
+        }
+        TopicTail tail = new TopicTail(consumer, name, handler, partition, end);
+        tail.thread.start();
+        try {
+            if (!tail.caughtUp.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                tail.close();
+                throw new KafkaUnavailable("could not read " + partition + " to its end within " + timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            tail.close();
+            throw new KafkaUnavailable("interrupted while reading " + partition, e);
+        }
         return tail;
     }
 
     private void run() {
         try {
             while (running) {
+                boolean live = caughtUp.getCount() == 0;
+                if (!live && consumer.position(replayed) >= replayEnd) {
+                    caughtUp.countDown();
+                    live = true;
+                }
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
                 if (records.isEmpty()) {
                     continue;
@@ -70,7 +120,7 @@ public final class TopicTail implements AutoCloseable {
                 List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(records.count());
                 records.forEach(batch::add);
                 try {
-                    handler.accept(batch);
+                    handler.accept(batch, live);
                 } catch (RuntimeException e) {
                     log.warn("{}: handling {} records failed: {}", thread.getName(), batch.size(), e.toString());
                 }
