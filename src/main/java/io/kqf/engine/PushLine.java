@@ -19,8 +19,10 @@ final class PushLine {
      * look at the head; 0 when not known. Written under {@link #windowLock}, by whoever looked.
      */
     volatile long headExpiresAt;
-    /** A reclaim scheduled and not started yet: pubs that find the head due join it. Guarded by this. */
+    /** The next reclaim pass, asked for and not started yet: pubs that find the head due join it. Guarded by this. */
     CompletableFuture<Void> nextReclaim;
+    /** A thread is running reclaim passes for this queue. Guarded by this. */
+    boolean reclaiming;
     /** A writer is bringing _kqf.meta up to the window in memory. Guarded by this. */
     boolean writing;
     /** The window last written to _kqf.meta (from here, or before: read from it). Written under the queue's metaWriteLock. */

@@ -78,15 +78,31 @@ final class WindowMoves {
             }
             next = new CompletableFuture<>();
             line.nextReclaim = next;
+            if (line.reclaiming) {
+                // The running pass looked before this pub came: the next pass is on it.
+                return next;
+            }
+            line.reclaiming = true;
         }
-        executor.execute(() -> {
+        executor.execute(() -> reclaimWhileAsked(line));
+        return next;
+    }
+
+    /** One thread per queue at most: passes one after the other while pubs ask for them. */
+    private void reclaimWhileAsked(PushLine line) {
+        while (true) {
+            CompletableFuture<Void> asked;
             synchronized (line) {
+                asked = line.nextReclaim;
                 line.nextReclaim = null;
+                if (asked == null) {
+                    line.reclaiming = false;
+                    return;
+                }
             }
             reclaim(line);
-            next.complete(null);
-        });
-        return next;
+            asked.complete(null);
+        }
     }
 
     /** Reclaim passes run so far (tests, metrics): pubs only ask for one when the head can have expired. */
@@ -113,8 +129,9 @@ final class WindowMoves {
                 }
                 queue.meta(meta.withWindow(meta.pushBase(), head.floor()));
             }
-        } catch (EngineException e) {
-            log.warn("expired items of push queue {} not reclaimed: {}", queue.name, e.getMessage());
+        } catch (RuntimeException e) {
+            // Kafka could not give a head item (or worse): the pubs go on, the next one looks again.
+            failed("expired items of push queue " + queue.name + " not reclaimed", e);
             return;
         }
         scheduleWrite(line);
@@ -139,8 +156,8 @@ final class WindowMoves {
                             line.written = current;
                         }
                     }
-                } catch (EngineException e) {
-                    log.warn("window of push queue {} not written (the next change writes it): {}", queue.name, e.getMessage());
+                } catch (RuntimeException e) {
+                    failed("window of push queue " + queue.name + " not written (the next change writes it)", e);
                     synchronized (line) {
                         line.writing = false;
                     }
@@ -190,6 +207,14 @@ final class WindowMoves {
                 queue.meta(moved);
                 line.headExpiresAt = headExpiresAt;
             }
+        }
+    }
+
+    private static void failed(String what, RuntimeException e) {
+        if (e instanceof EngineException) {
+            log.warn("{}: {}", what, e.getMessage());
+        } else {
+            log.error(what, e);
         }
     }
 
