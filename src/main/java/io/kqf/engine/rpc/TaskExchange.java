@@ -38,7 +38,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * <p>Concurrency: all state is guarded by this object's monitor, taken once per request, and
  * nothing is done under it but deciding: messages to other nodes and answers to parked requests
  * are collected in an {@link Outbox} and sent once it is released; a request thread probes a
- * client's connection outside it (the bus thread, deciding for other nodes, probes under it).
+ * client's connection outside it (the bus thread, deciding for other nodes, probes under it, and
+ * abandons a request whose client left only once it is released).
  * Deadlines are checked by one tick every {@link #TICK_NANOS} (no timer per request, so none to
  * schedule and cancel under contention): do_get_timeout and do_post_timeout are late by at most a
  * tick.
@@ -289,7 +290,7 @@ public final class TaskExchange implements AutoCloseable {
             case OFFER -> {
                 if (!m.from().equals(node)) {
                     remote.offered(m, time.nanoTime());
-                    ParkedWorker worker = takeLiveWorker();
+                    ParkedWorker worker = takeLiveWorker(out);
                     if (worker != null && !claimOffer(worker, out)) {
                         repark(worker, out);
                     }
@@ -349,13 +350,20 @@ public final class TaskExchange implements AutoCloseable {
         return null;
     }
 
-    /** Under the monitor, on the bus thread: the most recently parked worker whose client is still there, settled. */
-    private ParkedWorker takeLiveWorker() {
+    /**
+     * Under the monitor, on the bus thread: the most recently parked worker whose client is still
+     * there, settled. One whose client left is abandoned once the monitor is released.
+     */
+    private ParkedWorker takeLiveWorker(Outbox out) {
         ParkedWorker worker;
         while ((worker = workers.pollFirst()) != null) {
-            if (worker.waiter().stillWaiting() && worker.waiter().settle()) {
+            if (!worker.waiter().settle()) {
+                continue;
+            }
+            if (worker.waiter().connected()) {
                 return worker;
             }
+            out.answer(worker.waiter()::abandon);
         }
         return null;
     }
@@ -425,7 +433,7 @@ public final class TaskExchange implements AutoCloseable {
     /** Under the monitor, at the origin: the first claim of a still unassigned, still wanted task wins. */
     private void decideClaim(Message claim, Outbox out) {
         LocalTask task = local.get(claim.token());
-        boolean grant = task != null && !task.assigned && task.caller.stillWaiting();
+        boolean grant = task != null && !task.assigned && callerThere(task, out);
         if (grant) {
             unassigned.remove(task);
             task.assigned = true;
@@ -433,6 +441,21 @@ public final class TaskExchange implements AutoCloseable {
             task.deadlineNanos = time.nanoTime() + callTimeoutNanos;
         }
         out.send(new Message(grant ? Kind.GRANT : Kind.DENY, claim.token(), node, claim.from(), null, null));
+    }
+
+    /**
+     * Under the monitor, on the bus thread: whether the task's caller is still there. A caller that
+     * left takes its task out of the books and is abandoned once the monitor is released.
+     */
+    private boolean callerThere(LocalTask task, Outbox out) {
+        if (task.caller.connected()) {
+            return true;
+        }
+        if (task.caller.settle()) {
+            forget(task, out);
+            out.answer(task.caller::abandon);
+        }
+        return false;
     }
 
     /** Under the monitor, at the claimer: hand the task to the reserved worker, or give the worker back. */
@@ -447,7 +470,7 @@ public final class TaskExchange implements AutoCloseable {
             nextForReserved(worker, out);
         } else if (!worker.waiter().connected()) {
             // Its client left while we waited for the grant: the origin takes the task back.
-            worker.waiter().abandon();
+            out.answer(worker.waiter()::abandon);
             out.send(new Message(Kind.CANCEL, offer.token(), node, offer.from(), null, null));
         } else {
             remote.granted(offer.token(), new RemoteOffers.Grant(offer.from(), time.nanoTime()));
@@ -492,7 +515,7 @@ public final class TaskExchange implements AutoCloseable {
             return;
         }
         task.grantedTo = null;
-        ParkedWorker worker = takeLiveWorker();
+        ParkedWorker worker = takeLiveWorker(out);
         if (worker != null) {
             task.offered = false;
             out.send(new Message(Kind.END, task.token, node, null, task.queue, null));

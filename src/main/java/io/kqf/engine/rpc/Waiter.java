@@ -59,12 +59,15 @@ final class Waiter<T> {
         return connected.getAsBoolean();
     }
 
-    /** Gives up a request this caller has settled: its client left, nobody is answered. */
+    /**
+     * Gives up a request this caller has settled: its client left, nobody is answered. Completes
+     * the outcome (cancelled), so its dependents run here: never under the exchange's monitor.
+     */
     void abandon() {
         outcome.cancel(/* mayInterruptIfRunning= */ false);
     }
 
-    /** False, and the request abandoned, when it is settled already or its client has left. */
+    /** False, and the request abandoned, when it is settled already or its client has left; not under the monitor. */
     boolean stillWaiting() {
         if (settled.get()) {
             return false;

@@ -441,4 +441,51 @@ class TaskExchangeTest {
         exchange.onMessages(java.util.List.of(new Message(Message.Kind.OFFER, "78", "crashed", null, "q", bytes("y"))));
         assertEquals(1, written(Message.Kind.CLAIM), "a fresh offer is claimed at once for the parked worker");
     }
+
+    /** Records whether the outcome's dependents ran while {@code exchange}'s monitor was held. */
+    private static <T> CompletableFuture<T> watched(CompletableFuture<T> outcome, TaskExchange exchange,
+                                                    java.util.List<String> underMonitor, String what) {
+        outcome.whenComplete((value, error) -> {
+            if (Thread.holdsLock(exchange)) {
+                underMonitor.add(what);
+            }
+        });
+        return outcome;
+    }
+
+    /**
+     * Regression: on the bus thread, a client found gone (when an offer came for its parked worker,
+     * when a claim came for its task, when a grant came for its worker) was abandoned under the
+     * monitor, so what depends on its outcome (forgetting the task, Javalin's answer) ran there.
+     */
+    @Test
+    void requests_abandoned_for_a_client_that_left_are_answered_outside_the_monitor() {
+        TaskExchange b = node(network, time, "b");
+        java.util.List<String> underMonitor = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean workerThere = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicBoolean callerThere = new java.util.concurrent.atomic.AtomicBoolean(true);
+        // An offer comes for a parked worker whose client left.
+        watched(b.claim(workerThere::get), b, underMonitor, "worker found gone on an offer");
+        network.deliverAll();
+        workerThere.set(false);
+        CompletableFuture<Optional<byte[]>> first = exchange.call("q", bytes("1"), callerThere::get);
+        network.deliverAll();
+        watched(first, exchange, underMonitor, "caller found gone on a claim");
+        // A claim comes for a task whose caller left.
+        CompletableFuture<Optional<Assignment>> second = b.claim(CONNECTED);
+        callerThere.set(false);
+        network.deliverAll();
+        assertTrue(first.isCancelled());
+        // A grant comes for a worker whose client left.
+        java.util.concurrent.atomic.AtomicBoolean thirdThere = new java.util.concurrent.atomic.AtomicBoolean(true);
+        watched(b.claim(thirdThere::get), b, underMonitor, "worker found gone on a grant");
+        network.deliverAll();
+        exchange.call("q", bytes("2"), CONNECTED);
+        network.deliverWhile(m -> m.kind() != Message.Kind.GRANT);
+        thirdThere.set(false);
+        network.deliverAll();
+        assertEquals(java.util.List.of(), underMonitor);
+        assertFalse(second.isDone() && second.join().isPresent() && java.util.Arrays.equals(second.join().get().body(), bytes("1")),
+                "the task whose caller left was not handed out");
+    }
 }
