@@ -35,22 +35,35 @@ final class KafkaTaskBus implements TaskBus {
 
     private final KafkaClients clients;
     private final RecordWriter writer;
+    private final String tasksTopic;
+    private final String repliesTopic;
     private TopicTail tail;
 
     KafkaTaskBus(KafkaClients clients, RecordWriter writer) {
+        this(clients, writer, TASKS_TOPIC, REPLIES_TOPIC);
+    }
+
+    /** On other topics than every node's (tests that must not meet other nodes). */
+    KafkaTaskBus(KafkaClients clients, RecordWriter writer, String tasksTopic, String repliesTopic) {
         this.clients = clients;
         this.writer = writer;
+        this.tasksTopic = tasksTopic;
+        this.repliesTopic = repliesTopic;
     }
 
     static void ensureTopics(TopicAdmin admin) {
-        admin.ensureData(TASKS_TOPIC, 1, TRANSIENT_TOPIC_CONFIG);
-        admin.ensureData(REPLIES_TOPIC, 1, TRANSIENT_TOPIC_CONFIG);
+        ensureTopics(admin, TASKS_TOPIC, REPLIES_TOPIC);
+    }
+
+    static void ensureTopics(TopicAdmin admin, String tasksTopic, String repliesTopic) {
+        admin.ensureData(tasksTopic, 1, TRANSIENT_TOPIC_CONFIG);
+        admin.ensureData(repliesTopic, 1, TRANSIENT_TOPIC_CONFIG);
     }
 
     @Override
     public void open(Consumer<List<Message>> handler) {
         tail = TopicTail.start(clients, "kqf-task-bus",
-                List.of(new TopicPartition(TASKS_TOPIC, 0), new TopicPartition(REPLIES_TOPIC, 0)), records -> {
+                List.of(new TopicPartition(tasksTopic, 0), new TopicPartition(repliesTopic, 0)), records -> {
                     List<Message> messages = new ArrayList<>(records.size());
                     for (ConsumerRecord<byte[], byte[]> record : records) {
                         Message message = decode(record);
@@ -66,7 +79,7 @@ final class KafkaTaskBus implements TaskBus {
 
     @Override
     public CompletableFuture<Void> send(Message message) {
-        String topic = message.kind() == Kind.REPLY ? REPLIES_TOPIC : TASKS_TOPIC;
+        String topic = message.kind() == Kind.REPLY ? repliesTopic : tasksTopic;
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, 0,
                 message.token().getBytes(StandardCharsets.UTF_8), message.body());
         record.headers().add(KIND, bytes(message.kind().name()));

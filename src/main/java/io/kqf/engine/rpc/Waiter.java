@@ -8,7 +8,8 @@ import java.util.function.BooleanSupplier;
  * A parked caller or worker. No thread waits for it: the front end answers when {@link #outcome()}
  * completes. Exactly one party settles it ({@link #settle()}) and then completes it, so a task
  * taken for a parked worker is never lost to a timeout racing with it. {@code connected} asks the
- * transport whether the client is still there, so a task is never spent on a client that left.
+ * transport whether the client is still there (a non-blocking read), so a task is never spent on
+ * a client that left.
  *
  * @param <T> what the request is answered with
  */
@@ -30,6 +31,10 @@ final class Waiter<T> {
         return settled.compareAndSet(false, true);
     }
 
+    boolean isSettled() {
+        return settled.get();
+    }
+
     /** Settles and completes in one step; false if someone else settled it first. */
     boolean release(T value) {
         if (!settle()) {
@@ -49,14 +54,27 @@ final class Waiter<T> {
         outcome.complete(value);
     }
 
-    /** False, and the request abandoned (its outcome cancelled), when its client has left. */
+    /** Whether the client is still there (asks the transport: not under a lock). */
+    boolean connected() {
+        return connected.getAsBoolean();
+    }
+
+    /**
+     * Gives up a request this caller has settled: its client left, nobody is answered. Completes
+     * the outcome (cancelled), so its dependents run here: never under the exchange's monitor.
+     */
+    void abandon() {
+        outcome.cancel(/* mayInterruptIfRunning= */ false);
+    }
+
+    /** False, and the request abandoned, when it is settled already or its client has left; not under the monitor. */
     boolean stillWaiting() {
         if (settled.get()) {
             return false;
         }
-        if (!connected.getAsBoolean()) {
+        if (!connected()) {
             if (settle()) {
-                outcome.cancel(false);
+                abandon();
             }
             return false;
         }

@@ -1,5 +1,8 @@
 package io.kqf.http.hustmq;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.kqf.engine.rpc.TaskExchange;
@@ -25,14 +28,13 @@ final class RpcEndpoints {
             throw new HttpFailure(404, "queue is missing");
         }
         byte[] body = taskBody(ctx);
-        var outcome = tasks.call(queue, body, ConnectionProbe.of(ctx));
-        ctx.future(() -> outcome.thenAccept(result -> {
+        answer(ctx, tasks.call(queue, body, ConnectionProbe.of(ctx)), result -> {
             if (result.isPresent()) {
                 ctx.status(200).result(result.get());
             } else {
                 HustmqErrors.refuse(ctx, 408, "no worker answered within do_get_timeout");
             }
-        }));
+        });
     }
 
     /** POST without token: claim a task (200 + Queue + Token) or 408; with token: return a result. */
@@ -40,19 +42,29 @@ final class RpcEndpoints {
         requirePost(ctx);
         String token = RawQuery.of(ctx.queryString()).get("token");
         if (token != null) {
-            var replied = tasks.reply(token, taskBody(ctx));
-            ctx.future(() -> replied.thenAccept(done -> ctx.status(200)));
+            answer(ctx, tasks.reply(token, taskBody(ctx)), done -> ctx.status(200));
             return;
         }
-        var outcome = tasks.claim(ConnectionProbe.of(ctx));
-        ctx.future(() -> outcome.thenAccept(task -> {
+        answer(ctx, tasks.claim(ConnectionProbe.of(ctx)), task -> {
             if (task.isPresent()) {
                 ctx.status(200).header("Queue", task.get().queue()).header("Token", task.get().token())
                         .result(task.get().body());
             } else {
                 HustmqErrors.refuse(ctx, 408, "no task came within do_post_timeout");
             }
-        }));
+        });
+    }
+
+    /**
+     * Renders an outcome that is already there at once (a claim that found a task, a local reply:
+     * no async dispatch, no second thread); otherwise when it comes, via ctx.future.
+     */
+    private static <T> void answer(Context ctx, CompletableFuture<T> outcome, Consumer<T> render) {
+        if (outcome.isDone() && !outcome.isCompletedExceptionally()) {
+            render.accept(outcome.join());
+        } else {
+            ctx.future(() -> outcome.thenAccept(render));
+        }
     }
 
     void doGetStatus(Context ctx) {

@@ -27,13 +27,20 @@ class TaskExchangeTest {
 
     private final ManualTime time = new ManualTime();
     private final MemoryBus network = new MemoryBus();
+    private final java.util.List<TaskExchange> nodes = new java.util.ArrayList<>();
     private final TaskExchange exchange = node(network, time, "a");
 
-    static TaskExchange node(MemoryBus network, ManualTime time, String name) {
+    TaskExchange node(MemoryBus network, ManualTime time, String name) {
         MemoryBus.Node bus = network.node();
         TaskExchange exchange = TaskExchange.open(name, bus, time, CLOCK, LIMITS);
         bus.watch(exchange);
+        nodes.add(exchange);
         return exchange;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void books_agree() {
+        nodes.forEach(TaskExchange::checkInvariants);
     }
 
     static byte[] bytes(String text) {
@@ -320,7 +327,7 @@ class TaskExchangeTest {
             assertEquals("4", text(done(caller)));
         }
         exchange.claim(CONNECTED);
-        time.advance(Duration.ofNanos(3 * TaskExchange.WANT_REFRESH_NANOS));
+        time.advance(Duration.ofNanos(3 * RemoteOffers.WANT_REFRESH_NANOS));
         assertEquals(network.sent().size(), written(Message.Kind.WANT), "only WANTs: " + network.sent());
         assertEquals(4, written(Message.Kind.WANT), "one when the first worker parked, then one per refresh while parked");
     }
@@ -348,7 +355,7 @@ class TaskExchangeTest {
         exchange.call("q", bytes("1"), CONNECTED);
         network.deliverAll();
         assertTrue(done(worker).isPresent(), "offered at once: b had said it wants tasks");
-        time.advance(Duration.ofNanos(TaskExchange.WANT_TTL_NANOS));
+        time.advance(Duration.ofNanos(RemoteOffers.WANT_TTL_NANOS));
         network.deliverAll();
         long offers = written(Message.Kind.OFFER);
         exchange.call("q", bytes("2"), CONNECTED);
@@ -360,11 +367,125 @@ class TaskExchangeTest {
         TaskExchange b = node(network, time, "b");
         CompletableFuture<Optional<Assignment>> worker = b.claim(CONNECTED);
         for (int i = 0; i < 10; i++) {
-            time.advance(Duration.ofNanos(TaskExchange.WANT_REFRESH_NANOS));
+            time.advance(Duration.ofNanos(RemoteOffers.WANT_REFRESH_NANOS));
             network.deliverAll();
         }
         exchange.call("q", bytes("late"), CONNECTED);
         network.deliverAll();
         assertArrayEquals(bytes("late"), done(worker).orElseThrow().body());
+    }
+
+    @Test
+    void a_call_is_not_handed_to_a_parked_worker_whose_client_left_but_to_the_next_one() {
+        java.util.concurrent.atomic.AtomicBoolean firstThere = new java.util.concurrent.atomic.AtomicBoolean(true);
+        CompletableFuture<Optional<Assignment>> older = exchange.claim(CONNECTED);
+        CompletableFuture<Optional<Assignment>> left = exchange.claim(firstThere::get);
+        firstThere.set(false);
+        CompletableFuture<Optional<byte[]>> caller = exchange.call("q", bytes("1"), CONNECTED);
+        assertTrue(left.isCancelled(), "nobody to answer");
+        Assignment task = done(older).orElseThrow();
+        exchange.reply(task.token(), bytes("2"));
+        assertEquals("2", text(done(caller)));
+    }
+
+    @Test
+    void a_task_whose_caller_left_is_never_handed_out() {
+        java.util.concurrent.atomic.AtomicBoolean callerThere = new java.util.concurrent.atomic.AtomicBoolean(true);
+        CompletableFuture<Optional<byte[]>> waiting = exchange.call("q", bytes("waiting"), CONNECTED);
+        CompletableFuture<Optional<byte[]>> gone = exchange.call("q", bytes("gone"), callerThere::get);
+        callerThere.set(false);
+        Assignment task = done(exchange.claim(CONNECTED)).orElseThrow();
+        assertArrayEquals(bytes("waiting"), task.body(), "the newest task's caller had left: the next one");
+        assertTrue(gone.isCancelled());
+        assertEquals(new TaskExchange.Status(0, 1, 4, 0, 4), exchange.status());
+        exchange.reply(task.token(), bytes("r"));
+        assertEquals("r", text(done(waiting)));
+    }
+
+    @Test
+    void clients_that_left_while_parked_stop_counting_after_the_sweep() {
+        java.util.concurrent.atomic.AtomicBoolean there = new java.util.concurrent.atomic.AtomicBoolean(true);
+        exchange.claim(there::get);
+        assertEquals(new TaskExchange.Status(0, 0, 4, 1, 4), exchange.status());
+        there.set(false);
+        time.advance(Duration.ofSeconds(6));
+        assertEquals(new TaskExchange.Status(0, 0, 4, 0, 4), exchange.status());
+    }
+
+    @Test
+    void a_granted_task_whose_worker_left_meanwhile_goes_back_to_its_origin_for_another_worker() {
+        TaskExchange b = node(network, time, "b");
+        java.util.concurrent.atomic.AtomicBoolean there = new java.util.concurrent.atomic.AtomicBoolean(true);
+        CompletableFuture<Optional<Assignment>> leaving = b.claim(there::get);
+        network.deliverAll();
+        CompletableFuture<Optional<byte[]>> caller = exchange.call("q", bytes("1"), CONNECTED);
+        network.deliverWhile(m -> m.kind() != Message.Kind.GRANT);
+        there.set(false);
+        network.deliverAll();
+        assertTrue(leaving.isCancelled());
+        assertEquals(new TaskExchange.Status(1, 0, 4, 0, 4), exchange.status(), "unassigned again at the origin");
+        Assignment task = done(exchange.claim(CONNECTED)).orElseThrow();
+        exchange.reply(task.token(), bytes("2"));
+        assertEquals("2", text(done(caller)));
+    }
+
+    @Test
+    void an_offer_older_than_do_get_timeout_is_not_claimed_its_caller_is_gone_at_the_origin() {
+        // The origin crashed: no END will ever come for these offers.
+        exchange.onMessages(java.util.List.of(new Message(Message.Kind.OFFER, "77", "crashed", null, "q", bytes("x"))));
+        time.advance(CALL_TIMEOUT);
+        CompletableFuture<Optional<Assignment>> worker = exchange.claim(CONNECTED);
+        assertEquals(0, written(Message.Kind.CLAIM));
+        assertFalse(worker.isDone(), "nothing worth claiming: parked");
+
+        exchange.onMessages(java.util.List.of(new Message(Message.Kind.OFFER, "78", "crashed", null, "q", bytes("y"))));
+        assertEquals(1, written(Message.Kind.CLAIM), "a fresh offer is claimed at once for the parked worker");
+    }
+
+    /** Records whether the outcome's dependents ran while {@code exchange}'s monitor was held. */
+    private static <T> CompletableFuture<T> watched(CompletableFuture<T> outcome, TaskExchange exchange,
+                                                    java.util.List<String> underMonitor, String what) {
+        outcome.whenComplete((value, error) -> {
+            if (Thread.holdsLock(exchange)) {
+                underMonitor.add(what);
+            }
+        });
+        return outcome;
+    }
+
+    /**
+     * Regression: on the bus thread, a client found gone (when an offer came for its parked worker,
+     * when a claim came for its task, when a grant came for its worker) was abandoned under the
+     * monitor, so what depends on its outcome (forgetting the task, Javalin's answer) ran there.
+     */
+    @Test
+    void requests_abandoned_for_a_client_that_left_are_answered_outside_the_monitor() {
+        TaskExchange b = node(network, time, "b");
+        java.util.List<String> underMonitor = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean workerThere = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicBoolean callerThere = new java.util.concurrent.atomic.AtomicBoolean(true);
+        // An offer comes for a parked worker whose client left.
+        watched(b.claim(workerThere::get), b, underMonitor, "worker found gone on an offer");
+        network.deliverAll();
+        workerThere.set(false);
+        CompletableFuture<Optional<byte[]>> first = exchange.call("q", bytes("1"), callerThere::get);
+        network.deliverAll();
+        watched(first, exchange, underMonitor, "caller found gone on a claim");
+        // A claim comes for a task whose caller left.
+        CompletableFuture<Optional<Assignment>> second = b.claim(CONNECTED);
+        callerThere.set(false);
+        network.deliverAll();
+        assertTrue(first.isCancelled());
+        // A grant comes for a worker whose client left.
+        java.util.concurrent.atomic.AtomicBoolean thirdThere = new java.util.concurrent.atomic.AtomicBoolean(true);
+        watched(b.claim(thirdThere::get), b, underMonitor, "worker found gone on a grant");
+        network.deliverAll();
+        exchange.call("q", bytes("2"), CONNECTED);
+        network.deliverWhile(m -> m.kind() != Message.Kind.GRANT);
+        thirdThere.set(false);
+        network.deliverAll();
+        assertEquals(java.util.List.of(), underMonitor);
+        assertFalse(second.isDone() && second.join().isPresent() && java.util.Arrays.equals(second.join().get().body(), bytes("1")),
+                "the task whose caller left was not handed out");
     }
 }
