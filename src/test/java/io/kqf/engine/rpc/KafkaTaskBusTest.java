@@ -52,7 +52,7 @@ class KafkaTaskBusTest {
     }
 
     private KafkaTaskBus bus() {
-        return new KafkaTaskBus(clients, new RecordWriter(producer), tasks, replies);
+        return new KafkaTaskBus(clients, new RecordWriter(producer, Runnable::run), tasks, replies);
     }
 
     private TaskExchange node(String name) {
