@@ -106,7 +106,7 @@ wrk_run() { # scenario connections url script [queue]
   KQF_SCENARIO="$1" KQF_QUEUE="${5:-bench}" wrk -t"$threads" -c"$2" -d"${warmup:-3}s" -s "bench/wrk/$4" "$3" >/dev/null
   profile_start "$1" "$2"
   KQF_SCENARIO="$1" KQF_QUEUE="${5:-bench}" wrk -t"$threads" -c"$2" -d"${DURATION}s" -s "bench/wrk/$4" "$3" \
-    | grep '^RESULT' | sed "s/^RESULT $1 /RESULT $round $1 $2 /" >>"$results"
+    | grep -E '^(RESULT|ERRORS)' | sed -E "s/^(RESULT|ERRORS) $1 /\1 $round $1 $2 /" >>"$results"
   profile_stop "$1" "$2"
 }
 java_run() { # scenario connections class args...
@@ -191,7 +191,8 @@ table() {
 python3 - "$results" <<'PY'
 import sys
 from statistics import median
-rows = [l.split() for l in open(sys.argv[1]) if l.startswith("RESULT")]
+lines = open(sys.argv[1]).read().splitlines()
+rows = [l.split() for l in lines if l.startswith("RESULT")]
 runs = {}  # (name, conns) -> {round: (rate, p50, p99, p999, errors)}
 for _, rnd, name, conns, reqs, dur_us, p50, p99, p999, errors in rows:
     rate = int(reqs) / (int(dur_us) / 1e6) if int(dur_us) else 0
@@ -218,6 +219,11 @@ for (name, conns), by_round in runs.items():
     errors = sum(v[4] for v in by_round.values())
     shown = "1,000 rounds" if name == "evget-wake" else f"{m[0]:,.0f}"
     print(f"| {name} | {conns} | {shown} | {m[1]/1000:.2f} | {m[2]/1000:.2f} | {m[3]/1000:.2f} | {errors} | {ratio(vs_c)} | {ratio(vs_r)} |")
+for l in lines:
+    if l.startswith("ERRORS"):
+        _, rnd, name, conns, *kinds = l.split()
+        in_round = f" (round {rnd})" if len({r[1] for r in rows}) > 1 else ""
+        print(f"errors in {name}/{conns}{in_round}: " + " ".join(kinds))
 PY
 }
 table
