@@ -274,4 +274,24 @@ class CrossNodeTaskTest {
         assertFalse(second.isDone() && second.join().isPresent() && Arrays.equals(second.join().get().body(), bytes("1")),
                 "the task whose caller left was not handed out");
     }
+
+    @Test
+    void two_nodes_claiming_the_same_offer_one_gets_the_task_and_the_other_parks_again() {
+        TaskExchange b = nodes.node("b");
+        TaskExchange c = nodes.node("c");
+        CompletableFuture<Optional<Assignment>> onB = b.claim(CONNECTED);
+        CompletableFuture<Optional<Assignment>> onC = c.claim(CONNECTED);
+        network.deliverAll();
+        CompletableFuture<Optional<byte[]>> caller = exchange.call("q", bytes("once"), CONNECTED);
+        network.deliverWhile(m -> m.kind() == Message.Kind.OFFER);
+        assertEquals(2, network.inFlight().stream().filter(m -> m.kind() == Message.Kind.CLAIM).count(), "both claim");
+        network.deliverAll();
+        assertTrue(onB.isDone() ^ onC.isDone(), "exactly one worker got the task");
+        CompletableFuture<Optional<Assignment>> winner = onB.isDone() ? onB : onC;
+        assertEquals(1, (onB.isDone() ? c : b).status().parkedWorkers(), "the other one waits again");
+        (onB.isDone() ? b : c).reply(done(winner).orElseThrow().token(), bytes("r"));
+        network.deliverAll();
+        assertEquals("r", text(done(caller)));
+        assertEquals(1, nodes.written(Message.Kind.GRANT));
+    }
 }
