@@ -57,7 +57,7 @@ class KafkaTaskBusTest {
 
     private TaskExchange node(String name) {
         TaskExchange exchange = TaskExchange.open(name, bus(), new SystemTime("test-rpc-timer-" + name),
-                Clock.systemUTC(), TaskExchangeTest.LIMITS);
+                Clock.systemUTC(), TestNodes.LIMITS);
         open.add(exchange);
         return exchange;
     }
