@@ -11,7 +11,7 @@
 #   ROUNDS=n   run the selected scenarios n times in turn (default 1); each round's ratios use that
 #            round's ceiling, and the table shows medians with the range (others' load on a shared
 #            box moves the absolute figures by 2x within minutes; adjacent measurements move less).
-#   INPROC_WARMUP=seconds of puts before put-16B-inproc's window (default 30; its JVM starts cold)
+#   WARMUP_MAX=seconds (default 120): longest warm-up of a wrk scenario (see warm_up below)
 #   QUEUES / PARKED = size of the capacity trials after the table, default 10000, 0 skips them
 #
 # Load generators: wrk (Debian package, installed here if missing) for plain request scenarios,
@@ -56,7 +56,7 @@ forget_pid() { local keep=() p; for p in "${pids[@]}"; do [ "$p" = "$1" ] || kee
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 await_line() { # file pattern
-  for _ in $(seq 1 600); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+  for _ in $(seq 1 1800); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done # 3 min: a busy box
   echo "timed out waiting for '$2' in $1"; cat "$1"; exit 1
 }
 
@@ -67,10 +67,19 @@ if [ "$PROFILE" = 1 ]; then
   KQF_JVM+=(-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints -XX:FlightRecorderOptions=stackdepth=256)
   mkdir -p "$work/profile"
   # The JDK's "profile" settings (10 ms method sampling, parks from 10 ms), with monitor waits from
-  # 1 ms (parks from 1 ms would record every idle pool thread's wait: 3,000 stack traces a second).
-  jfr configure --input profile --output "$work/profile/bench.jfc" jdk.JavaMonitorEnter#threshold=1ms >/dev/null
+  # 1 ms (parks from 1 ms would record every idle pool thread's wait: 3,000 stack traces a second)
+  # and each thread's CPU every second (method samples miss time in the kernel).
+  jfr configure --input profile --output "$work/profile/bench.jfc" jdk.JavaMonitorEnter#threshold=1ms \
+    jdk.ThreadCPULoad#period=1s >/dev/null
 fi
 profiled=()
+# A JVM's first JFR recording compiles JFR's own code (1,000 methods, 3.5 s of JIT on this box), so
+# each profiled JVM gets one short discarded recording at start, not inside a measured window.
+jfr_prime() { # pid
+  [ "$PROFILE" = 1 ] || return 0
+  jcmd "$1" JFR.start name=prime settings="$work/profile/bench.jfc" >/dev/null
+  jcmd "$1" JFR.stop name=prime >/dev/null
+}
 
 java -Xmx1g -cp "$CP" io.kqf.bench.BrokerMain "$work/kafka" >"$work/broker.log" 2>&1 & pids+=($!)
 await_line "$work/broker.log" BOOTSTRAP
@@ -79,9 +88,10 @@ port=$(free_port)
 KQF_HTTP_PORT=$port KQF_HTTP_HOST=127.0.0.1 KQF_KAFKA_BOOTSTRAP_SERVERS=$bootstrap KQF_TOPIC_REPLICATION_FACTOR=1 \
   java "${KQF_JVM[@]}" -jar "$work/kqf.jar" >"$work/kqf.log" 2>&1 & kqf_pid=$!; pids+=($kqf_pid)
 await_line "$work/kqf.log" "serving HTTP"
+jfr_prime "$kqf_pid"
 base="http://127.0.0.1:$port"
 node_pid=$kqf_pid # the kqf JVM the scenarios load (and PROFILE records)
-java -Xmx512m -cp "$CP" io.kqf.bench.CeilingServer >"$work/ceiling.log" 2>&1 & pids+=($!)
+java -Xmx512m -cp "$CP" io.kqf.bench.CeilingServer >"$work/ceiling.log" 2>&1 & ceiling_pid=$!; pids+=($ceiling_pid)
 await_line "$work/ceiling.log" CEILING
 ceiling="http://127.0.0.1:$(grep -o 'CEILING .*' "$work/ceiling.log" | awk '{print $2}')"
 results="$work/results"; : >"$results"
@@ -89,6 +99,8 @@ export KQF_WRK="$PWD/bench/wrk"
 
 round=1
 recording() { [ "$ROUNDS" = 1 ] && echo "$1-$2" || echo "$1-$2-r$round"; } # scenario connections
+# The recording covers the measured window; for the Java clients (java_run) also their start and
+# their 3 s warm-up (ClosedLoop.WARM_UP_SECONDS).
 profile_start() { # scenario connections: JFR in the loaded kqf JVM (not for the references)
   [ "$PROFILE" = 1 ] && [[ ! "$1" =~ ^(ceiling|raw-producer) ]] || return 0
   jcmd "$node_pid" JFR.start name="$(recording "$1" "$2")" settings="$work/profile/bench.jfc" >/dev/null
@@ -99,11 +111,26 @@ profile_stop() { # scenario connections
   jcmd "$node_pid" JFR.stop name="$name" filename="$work/profile/$name.jfr" >/dev/null
   profiled+=("$work/profile/$name.jfr")
 }
+compiled() { jstat -compiler "$1" | awk 'NR == 2 {print $1}'; } # pid: methods JIT-compiled so far
+# Warm-up (JIT, connections, fetch position), not recorded: 3 s, then 5 s more at a time while the
+# loaded JVM's JIT still compiles over 20 methods a second, WARMUP_MAX seconds at most. A cold JVM
+# (the in-process node: broker and facade) needed 50 s on the busy box to reach its steady rate;
+# it compiled 3,600 methods in a window that came after 45 s. Warm JVMs stop after the 3 s.
+warm_up() { # pid threads connections script url scenario queue
+  local pid=$1 spent=0 stretch=3 before after
+  while :; do
+    before=$(compiled "$pid")
+    KQF_SCENARIO="$6" KQF_QUEUE="$7" wrk -t"$2" -c"$3" -d"${stretch}s" -s "bench/wrk/$4" "$5" >/dev/null
+    after=$(compiled "$pid"); spent=$(( spent + stretch ))
+    if [ $(( after - before )) -le $(( 20 * stretch )) ] || [ "$spent" -ge "${WARMUP_MAX:-120}" ]; then break; fi
+    stretch=5
+  done
+  [ "$spent" = 3 ] || echo "WARMUP $round $6 $3 $spent $(( (after - before) / stretch ))" >>"$results"
+}
 wrk_run() { # scenario connections url script [queue]
   local threads=$(( $2 < 2 ? 1 : 2 ))
   echo "  $1 ($2 connections)..." >&2
-  # Warm-up (JIT, connections, fetch position), not recorded; ${warmup:-3} seconds.
-  KQF_SCENARIO="$1" KQF_QUEUE="${5:-bench}" wrk -t"$threads" -c"$2" -d"${warmup:-3}s" -s "bench/wrk/$4" "$3" >/dev/null
+  warm_up "$([ "$1" = ceiling ] && echo "$ceiling_pid" || echo "$node_pid")" "$threads" "$2" "$4" "$3" "$1" "${5:-bench}"
   profile_start "$1" "$2"
   KQF_SCENARIO="$1" KQF_QUEUE="${5:-bench}" wrk -t"$threads" -c"$2" -d"${DURATION}s" -s "bench/wrk/$4" "$3" \
     | grep -E '^(RESULT|ERRORS)' | sed -E "s/^(RESULT|ERRORS) $1 /\1 $round $1 $2 /" >>"$results"
@@ -121,23 +148,21 @@ put_once() { curl -s -o /dev/null "${2:-$base}/put?queue=$1&item=x"; } # queue [
 # put-16B-inproc: a node started the way a new user starts it (no bootstrap servers: the embedded
 # broker runs in the node's JVM), up only for its scenario (with ROUNDS, from its first round to
 # its last; idle in between) so it does not load the others.
-# Its JVM starts cold, broker code included: it gets INPROC_WARMUP seconds (default 30) of puts
-# first, about the produce traffic the separate broker and node have seen before put-16B/16's
-# window (raw producer, put-16B/1). With 3 s it measured a third of its steady rate on a busy box.
+# Its JVM starts cold, broker code included: warm_up gives it the time its JIT needs (3 s of
+# warm-up measured a third of its steady rate).
 inproc_pid=
 inproc_run() {
-  local warm=3
   if [ -z "$inproc_pid" ]; then
     local p; p=$(free_port)
     KQF_HTTP_PORT=$p KQF_HTTP_HOST=127.0.0.1 KQF_DATA_DIR="$work/inproc" KQF_EMBEDDED_KAFKA_PORT=0 \
       java "${KQF_JVM[@]}" -jar "$work/kqf.jar" >"$work/inproc.log" 2>&1 & inproc_pid=$!; pids+=($inproc_pid)
     await_line "$work/inproc.log" "serving HTTP"
+    jfr_prime "$inproc_pid"
     inproc_base="http://127.0.0.1:$p"
     put_once put16 "$inproc_base"
-    warm=${INPROC_WARMUP:-30}
   fi
   node_pid=$inproc_pid
-  warmup=$warm wrk_run put-16B-inproc 16 "$inproc_base" put.lua put16
+  wrk_run put-16B-inproc 16 "$inproc_base" put.lua put16
   node_pid=$kqf_pid
   if [ "$round" = "$ROUNDS" ]; then
     kill "$inproc_pid"; wait "$inproc_pid" 2>/dev/null || true; forget_pid "$inproc_pid"
@@ -162,7 +187,7 @@ fi
 if want get-ack; then
   put_once getq; curl -s -o /dev/null "$base/get?queue=getq&worker=bench-worker"
   java -cp "$CP" io.kqf.bench.Fill "$bootstrap" getq $(( (DURATION + 3) * 40000 )) 16 >/dev/null
-  wrk_run get-ack 16 "$base" get.lua getq
+  WARMUP_MAX=3 wrk_run get-ack 16 "$base" get.lua getq # the fill lasts 3 s of warm-up + DURATION
 fi
 if want get-lease+ack; then
   put_once leaseq; curl -s -o /dev/null "$base/get?queue=leaseq&worker=bench-worker"
@@ -220,6 +245,10 @@ for (name, conns), by_round in runs.items():
     shown = "1,000 rounds" if name == "evget-wake" else f"{m[0]:,.0f}"
     print(f"| {name} | {conns} | {shown} | {m[1]/1000:.2f} | {m[2]/1000:.2f} | {m[3]/1000:.2f} | {errors} | {ratio(vs_c)} | {ratio(vs_r)} |")
 for l in lines:
+    if l.startswith("WARMUP"):
+        _, rnd, name, conns, seconds, rate = l.split()
+        in_round = f" (round {rnd})" if len({r[1] for r in rows}) > 1 else ""
+        print(f"warm-up of {name}/{conns}{in_round}: {seconds} s (JIT still compiling {rate} methods/s at the end)")
     if l.startswith("ERRORS"):
         _, rnd, name, conns, *kinds = l.split()
         in_round = f" (round {rnd})" if len({r[1] for r in rows}) > 1 else ""

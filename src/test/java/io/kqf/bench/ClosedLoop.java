@@ -7,8 +7,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
-/** Runs {@code connections} clients in a closed loop for a fixed time and reports one result line. */
+/**
+ * Runs {@code connections} clients in a closed loop for a fixed time and reports one result line.
+ * The first {@link #WARM_UP_SECONDS} are not recorded (JIT, connections), like bench/run.sh's wrk
+ * scenarios.
+ */
 final class ClosedLoop {
+    static final long WARM_UP_SECONDS = 3;
+
     /** One operation of one client; returns false when it failed (counted as an error). */
     interface Operation {
         boolean run(RawHttp http, long sequence) throws Exception;
@@ -21,7 +27,7 @@ final class ClosedLoop {
         Histogram latency = new ConcurrentHistogram(60_000_000_000L, 3);
         AtomicLong done = new AtomicLong();
         AtomicLong errors = new AtomicLong();
-        long start = System.nanoTime();
+        long start = System.nanoTime() + WARM_UP_SECONDS * 1_000_000_000L;
         long end = start + seconds * 1_000_000_000L;
         List<Thread> clients = new ArrayList<>();
         for (int c = 0; c < connections; c++) {
@@ -31,6 +37,9 @@ final class ClosedLoop {
                     while (System.nanoTime() < end) {
                         long t0 = System.nanoTime();
                         boolean ok = operation.run(http, sequence++);
+                        if (t0 < start) {
+                            continue; // warm-up
+                        }
                         latency.recordValue(System.nanoTime() - t0);
                         done.incrementAndGet();
                         if (!ok) {

@@ -51,6 +51,10 @@ public final class JfrTop {
         int cpuReadings = 0;
         int gcs = 0;
         double gcPauseMs = 0;
+        long[] compiled = {Long.MAX_VALUE, Long.MIN_VALUE};
+        long[] compileMs = {Long.MAX_VALUE, Long.MIN_VALUE};
+        Map<Long, double[]> threadLoad = new HashMap<>(); // thread id -> {sum of user+system, readings}
+        Map<Long, String> threadName = new HashMap<>();
         for (RecordedEvent event : RecordingFile.readAllEvents(jfr)) {
             String type = event.getEventType().getName();
             RecordedStackTrace stack = event.getStackTrace();
@@ -74,6 +78,19 @@ public final class JfrTop {
                     gcs++;
                     gcPauseMs += millis(event.getDuration("sumOfPauses"));
                 }
+                case "jdk.CompilerStatistics" -> {
+                    minMax(compiled, event.getInt("compileCount"));
+                    minMax(compileMs, event.getDuration("totalTimeSpent").toMillis());
+                }
+                case "jdk.ThreadCPULoad" -> {
+                    RecordedThread thread = event.getThread("eventThread");
+                    if (thread != null) {
+                        double[] v = threadLoad.computeIfAbsent(thread.getId(), k -> new double[2]);
+                        v[0] += event.getFloat("user") + event.getFloat("system");
+                        v[1]++;
+                        threadName.put(thread.getId(), threadFamily(thread));
+                    }
+                }
                 case "jdk.CPULoad" -> {
                     jvmCpu += event.getFloat("jvmUser") + event.getFloat("jvmSystem");
                     machineCpu += event.getFloat("machineTotal");
@@ -92,12 +109,28 @@ public final class JfrTop {
                     cores * jvmCpu / cpuReadings, cores, cores * machineCpu / cpuReadings, cpuReadings);
         }
         out.printf(" gc: %d collections, %.0f ms paused in all%n", gcs, gcPauseMs);
+        if (compiled[1] >= 0) {
+            out.printf(" jit: %d methods compiled, %d ms compiling (many = the window was not warm)%n",
+                    compiled[1] - compiled[0], compileMs[1] - compileMs[0]);
+        }
         self.print(out, "hottest methods (self samples)", top, "%6.1f%%  %s");
         firstKqf.print(out, "first io.kqf.* frame on the stack", top, "%6.1f%%  %s");
         threads.print(out, "samples per thread (digits folded)", 8, "%6.1f%%  %s");
+        if (!threadLoad.isEmpty()) {
+            // Mean CPU of each Java thread over the window (user + kernel, which samples miss).
+            Tally cpu = new Tally();
+            threadLoad.forEach((id, v) -> cpu.add(threadName.get(id), Runtime.getRuntime().availableProcessors() * v[0] / v[1]));
+            cpu.printTotals(out, "cores used per thread family (jdk.ThreadCPULoad, user + system; Java threads only)", 8,
+                    v -> String.format("%5.2f cores %4d threads", v[0], (long) v[1]));
+        }
         monitors.printTotals(out, "blocked entering a monitor (>= 1 ms): total ms, events, monitor @ first non-JDK frame", 6);
         parks.printTotals(out, "parked (>= 10 ms): total ms, events, first non-JDK frame (mostly idle pools)", 6);
         out.println();
+    }
+
+    private static void minMax(long[] range, long value) {
+        range[0] = Math.min(range[0], value);
+        range[1] = Math.max(range[1], value);
     }
 
     private static double millis(Duration d) {
@@ -157,12 +190,15 @@ public final class JfrTop {
         }
 
         void printTotals(PrintStream out, String title, int n) {
+            printTotals(out, title, n, v -> String.format("%9.0f ms %6d", v[0], (long) v[1]));
+        }
+
+        void printTotals(PrintStream out, String title, int n, Function<double[], String> row) {
             if (byKey.isEmpty()) {
                 out.println(" " + title + ": none");
                 return;
             }
             out.println(" " + title + ":");
-            Function<double[], String> row = v -> String.format("%9.0f ms %6d", v[0], (long) v[1]);
             for (Map.Entry<String, double[]> e : highest(n)) {
                 out.println("  " + row.apply(e.getValue()) + "  " + e.getKey());
             }

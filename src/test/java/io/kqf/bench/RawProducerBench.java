@@ -12,7 +12,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The raw-producer reference: the facade's own producer settings (acks=all, idempotent), sending
- * as fast as the broker acknowledges, {@code inflight} records outstanding at most.
+ * as fast as the broker acknowledges, {@code inflight} records outstanding at most, after
+ * {@link ClosedLoop#WARM_UP_SECONDS} of the same, not recorded.
  *
  * <p>Usage: {@code RawProducerBench <bootstrap> <bytes> <seconds> <inflight>}.
  */
@@ -37,6 +38,12 @@ public final class RawProducerBench {
         java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(inflight);
         long sent = 0;
         try (KafkaProducer<byte[], byte[]> producer = clients.producer("bench-raw")) {
+            long warmUpEnd = System.nanoTime() + ClosedLoop.WARM_UP_SECONDS * 1_000_000_000L;
+            while (System.nanoTime() < warmUpEnd) {
+                window.acquire();
+                producer.send(new ProducerRecord<>(topic, value), (metadata, error) -> window.release());
+            }
+            producer.flush();
             long start = System.nanoTime();
             long end = start + seconds * 1_000_000_000L;
             while (System.nanoTime() < end) {

@@ -19,7 +19,7 @@ public final class RpcBench {
         int workers = Integer.parseInt(args[2]);
         long seconds = Long.parseLong(args[3]);
         List<Thread> loops = new ArrayList<>();
-        long stopAt = System.nanoTime() + (seconds + 5) * 1_000_000_000L;
+        long stopAt = System.nanoTime() + (ClosedLoop.WARM_UP_SECONDS + seconds + 5) * 1_000_000_000L;
         for (int w = 0; w < workers; w++) {
             Thread worker = new Thread(() -> {
                 try (RawHttp http = RawHttp.to(base)) {
