@@ -19,8 +19,12 @@ public final class Parked<T> {
     private final BooleanSupplier connected;
     private final Object request;
 
+    public Parked(BooleanSupplier connected) {
+        this(connected, null);
+    }
+
     /** @param request what the parked request asked for (an index, a get's options…) */
-    Parked(BooleanSupplier connected, Object request) {
+    public Parked(BooleanSupplier connected, Object request) {
         this.connected = connected;
         this.request = request;
     }
@@ -35,12 +39,12 @@ public final class Parked<T> {
     }
 
     /** Claims the right to complete this request; false if it is already settled. */
-    boolean settle() {
+    public boolean settle() {
         return settled.compareAndSet(false, true);
     }
 
     /** Settles and completes in one step (a release that needs no work after the claim). */
-    boolean release(T value) {
+    public boolean release(T value) {
         if (!settle()) {
             return false;
         }
@@ -49,27 +53,44 @@ public final class Parked<T> {
     }
 
     /** Gives a settled request back (the release it was claimed for fell through). */
-    void unsettle() {
+    public void unsettle() {
         settled.set(false);
     }
 
     /** Completes a request this caller has already settled. */
-    void complete(T value) {
+    public void complete(T value) {
         outcome.complete(value);
     }
 
-    void fail(Throwable error) {
+    public void fail(Throwable error) {
         outcome.completeExceptionally(error);
     }
 
-    /** False, and the request abandoned, when its client has left. */
-    boolean stillWaiting() {
+    public boolean isSettled() {
+        return settled.get();
+    }
+
+    /** Whether the client is still there (asks the transport: call it outside any lock). */
+    public boolean connected() {
+        return connected.getAsBoolean();
+    }
+
+    /**
+     * Gives up a request this caller has settled: its client left, nobody is answered. Completes
+     * the outcome (cancelled), so its dependents run on the calling thread: never call it under a lock.
+     */
+    public void abandon() {
+        outcome.cancel(/* mayInterruptIfRunning= */ false);
+    }
+
+    /** False, and the request abandoned, when it is settled already or its client has left. */
+    public boolean stillWaiting() {
         if (settled.get()) {
             return false;
         }
-        if (!connected.getAsBoolean()) {
+        if (!connected()) {
             if (settle()) {
-                outcome.cancel(false);
+                abandon();
             }
             return false;
         }

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.kqf.engine.EngineException;
+import io.kqf.engine.Parked;
 import io.kqf.engine.rpc.TaskExchange.Assignment;
 
 /**
@@ -23,7 +24,7 @@ final class LocalTasks {
         final String token;
         final String queue;
         final byte[] body;
-        final Waiter<Optional<byte[]>> caller;
+        final Parked<Optional<byte[]>> caller;
         /** do_get_timeout: from creation, again from the claim. */
         long deadlineNanos;
         boolean assigned;
@@ -32,7 +33,7 @@ final class LocalTasks {
         /** Other nodes may hold an offer of it: they must hear when it is taken or gone. */
         boolean offered;
 
-        private LocalTask(String token, String queue, byte[] body, Waiter<Optional<byte[]>> caller, long deadlineNanos) {
+        private LocalTask(String token, String queue, byte[] body, Parked<Optional<byte[]>> caller, long deadlineNanos) {
             this.token = token;
             this.queue = queue;
             this.body = body;
@@ -60,7 +61,7 @@ final class LocalTasks {
     }
 
     /** A new task with a token never used before, in the books, not waiting yet; CAPACITY when the books are full. */
-    LocalTask create(String queue, byte[] body, Waiter<Optional<byte[]>> caller, long deadlineNanos) {
+    LocalTask create(String queue, byte[] body, Parked<Optional<byte[]>> caller, long deadlineNanos) {
         if (byToken.size() >= capacity) {
             throw new EngineException(EngineException.Reason.CAPACITY, "no free task slot (" + capacity + ")");
         }

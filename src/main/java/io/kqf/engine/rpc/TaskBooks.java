@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import io.kqf.engine.Parked;
 import io.kqf.engine.rpc.LocalTasks.LocalTask;
 import io.kqf.engine.rpc.Message.Kind;
 import io.kqf.engine.rpc.TaskExchange.Assignment;
@@ -51,7 +52,7 @@ final class TaskBooks {
     }
 
     /** A new task (CAPACITY when the books are full), its do_get_timeout running from now. */
-    LocalTask create(String queue, byte[] body, Waiter<Optional<byte[]>> caller) {
+    LocalTask create(String queue, byte[] body, Parked<Optional<byte[]>> caller) {
         return tasks.create(queue, body, caller, time.nanoTime() + callTimeoutNanos);
     }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import io.kqf.engine.EngineException;
+import io.kqf.engine.Parked;
 import io.kqf.engine.QueueNames;
 import io.kqf.engine.rpc.LocalTasks.LocalTask;
 import io.kqf.engine.rpc.Message.Kind;
@@ -102,7 +103,7 @@ public final class TaskExchange implements AutoCloseable {
         if (body == null || body.length == 0) {
             throw new EngineException(EngineException.Reason.BAD_REQUEST, "task arguments (the body) are missing");
         }
-        Waiter<Optional<byte[]>> caller = new Waiter<>(connected);
+        Parked<Optional<byte[]>> caller = new Parked<>(connected);
         Outbox out = outbox();
         LocalTask task;
         ParkedWorker worker;
@@ -131,7 +132,7 @@ public final class TaskExchange implements AutoCloseable {
 
     /** do_post without token: a task at once, or when one comes, or after do_post_timeout empty. */
     public CompletableFuture<Optional<Assignment>> claim(BooleanSupplier connected) {
-        Waiter<Optional<Assignment>> waiter = new Waiter<>(connected);
+        Parked<Optional<Assignment>> waiter = new Parked<>(connected);
         ParkedWorker worker = new ParkedWorker(waiter, time.nanoTime() + workerTimeoutNanos);
         waiter.settle();
         Outbox out = outbox();
