@@ -67,7 +67,7 @@ public final class QueueEngine {
     }
 
     /** Appends a record to lane {@code priority}, creating the queue if needed; completes once Kafka acknowledged it. */
-    public CompletableFuture<Void> put(String queueName, int priority, byte[] value) {
+    public CompletableFuture<StoredAt> put(String queueName, int priority, byte[] value) {
         return put(queueName, priority, null, value, Map.of());
     }
 
@@ -75,8 +75,8 @@ public final class QueueEngine {
      * Appends a record with a key and headers. Lock and max are checked exactly: puts in flight
      * count against max until Kafka answers.
      */
-    public CompletableFuture<Void> put(String queueName, int priority, byte[] key, byte[] value,
-                                       Map<String, byte[]> headers) {
+    public CompletableFuture<StoredAt> put(String queueName, int priority, byte[] key, byte[] value,
+                                           Map<String, byte[]> headers) {
         QueueNames.validate(queueName);
         checkPriority(priority);
         if (value == null || value.length == 0) {
@@ -98,7 +98,7 @@ public final class QueueEngine {
             if (error != null) {
                 throw EngineException.unavailable(Failures.messageOf(error));
             }
-            return null;
+            return new StoredAt(priority, written.partition(), written.offset(), written.timestamp());
         });
     }
 

@@ -106,13 +106,13 @@ class QueueEngineTest {
     void a_queue_with_three_partitions_delivers_every_record_exactly_once() throws Exception {
         engine.create("wide", 3);
         Set<String> put = new HashSet<>();
-        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        List<CompletableFuture<StoredAt>> writes = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             put.add("m" + i);
             writes.add(engine.put("wide", 0, ("k" + i).getBytes(StandardCharsets.UTF_8),
                     ("m" + i).getBytes(StandardCharsets.UTF_8), Map.of("h", "v".getBytes(StandardCharsets.UTF_8))));
         }
-        for (CompletableFuture<Void> write : writes) {
+        for (CompletableFuture<StoredAt> write : writes) {
             done(write);
         }
         Set<String> got = new HashSet<>();
