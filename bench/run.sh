@@ -81,7 +81,7 @@ jfr_prime() { # pid
   jcmd "$1" JFR.stop name=prime >/dev/null
 }
 
-java -Xmx1g -cp "$CP" io.kqf.bench.BrokerMain "$work/kafka" >"$work/broker.log" 2>&1 & pids+=($!)
+java -Xmx1g -cp "$CP" io.kqf.bench.BrokerMain "$work/kafka" >"$work/broker.log" 2>&1 & broker_pid=$!; pids+=($broker_pid)
 await_line "$work/broker.log" BOOTSTRAP
 bootstrap=$(grep -o 'BOOTSTRAP .*' "$work/broker.log" | awk '{print $2}')
 port=$(free_port)
@@ -111,6 +111,20 @@ profile_stop() { # scenario connections
   jcmd "$node_pid" JFR.stop name="$name" filename="$work/profile/$name.jfr" >/dev/null
   profiled+=("$work/profile/$name.jfr")
 }
+# CPU accounting of a measured window: ticks of the loaded kqf JVM, of the broker JVM and of the
+# whole box, so the table can say where each request's CPU went (2 cores are shared by the load
+# generator, the facade and the broker: a path's share of the ceiling is bounded by what it costs
+# the other two).
+proc_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; } # pid
+box_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+cpu_start() { cpu0=("$(proc_ticks "$node_pid")" "$(proc_ticks "$broker_pid")" "$(box_ticks)"); }
+cpu_stop() { # scenario connections
+  local kqf broker box
+  kqf=$(( $(proc_ticks "$node_pid") - cpu0[0] )); broker=$(( $(proc_ticks "$broker_pid") - cpu0[1] ))
+  box=$(( $(box_ticks) - cpu0[2] ))
+  [ "$node_pid" = "${inproc_pid:-}" ] && broker=0 # the in-process broker's CPU is inside kqf's
+  echo "CPU $round $1 $2 $kqf $broker $box $(getconf CLK_TCK)" >>"$results"
+}
 compiled() { jstat -compiler "$1" | awk 'NR == 2 {print $1}'; } # pid: methods JIT-compiled so far
 # Warm-up (JIT, connections, fetch position), not recorded: 3 s, then 5 s more at a time while the
 # loaded JVM's JIT still compiles over 20 methods a second, WARMUP_MAX seconds at most. A cold JVM
@@ -132,15 +146,19 @@ wrk_run() { # scenario connections url script [queue]
   echo "  $1 ($2 connections)..." >&2
   warm_up "$([ "$1" = ceiling ] && echo "$ceiling_pid" || echo "$node_pid")" "$threads" "$2" "$4" "$3" "$1" "${5:-bench}"
   profile_start "$1" "$2"
+  cpu_start
   KQF_SCENARIO="$1" KQF_QUEUE="${5:-bench}" wrk -t"$threads" -c"$2" -d"${DURATION}s" -s "bench/wrk/$4" "$3" \
     | grep -E '^(RESULT|ERRORS)' | sed -E "s/^(RESULT|ERRORS) $1 /\1 $round $1 $2 /" >>"$results"
+  cpu_stop "$1" "$2"
   profile_stop "$1" "$2"
 }
 java_run() { # scenario connections class args...
   local scenario=$1 connections=$2 class=$3; shift 3
   echo "  $scenario ($connections connections)..." >&2
   profile_start "$scenario" "$connections"
+  cpu_start
   java -cp "$CP" "io.kqf.bench.$class" "$@" | grep '^RESULT' | sed "s/^RESULT [^ ]* /RESULT $round $scenario $connections /" >>"$results"
+  cpu_stop "$scenario" "$connections"
   profile_stop "$scenario" "$connections"
 }
 put_once() { curl -s -o /dev/null "${2:-$base}/put?queue=$1&item=x"; } # queue [base]
@@ -213,10 +231,11 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 table() {
-python3 - "$results" <<'PY'
+python3 - "$results" "$DURATION" <<'PY'
 import sys
 from statistics import median
 lines = open(sys.argv[1]).read().splitlines()
+DURATION = int(sys.argv[2])
 rows = [l.split() for l in lines if l.startswith("RESULT")]
 runs = {}  # (name, conns) -> {round: (rate, p50, p99, p999, errors)}
 for _, rnd, name, conns, reqs, dur_us, p50, p99, p999, errors in rows:
@@ -244,6 +263,28 @@ for (name, conns), by_round in runs.items():
     errors = sum(v[4] for v in by_round.values())
     shown = "1,000 rounds" if name == "evget-wake" else f"{m[0]:,.0f}"
     print(f"| {name} | {conns} | {shown} | {m[1]/1000:.2f} | {m[2]/1000:.2f} | {m[3]/1000:.2f} | {errors} | {ratio(vs_c)} | {ratio(vs_r)} |")
+# Where the CPU went: microseconds of CPU per request (the box's cores are shared by the load
+# generator, the facade and the broker), medians over rounds. "other" is the load generator and
+# everything else on the box. Java clients' windows include their start and warm-up, so their
+# per-request figures are upper bounds.
+cpu = {}
+for l in lines:
+    if l.startswith("CPU"):
+        _, rnd, name, conns, kqf, broker, box, hz = l.split()
+        r = rate(name, conns, rnd)
+        dur = runs.get((name, conns), {}).get(rnd)
+        if not r or not dur:
+            continue
+        requests = r * DURATION
+        per = lambda ticks: int(ticks) / int(hz) * 1e6 / requests
+        cpu.setdefault((name, conns), []).append((per(kqf), per(broker), per(box) - per(kqf) - per(broker), int(box) / int(hz) / DURATION))
+if cpu:
+    print()
+    print("| scenario | conns | CPU µs/req: kqf | broker | other | total | box cores busy |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for (name, conns), samples in cpu.items():
+        m = [median(s[i] for s in samples) for i in range(4)]
+        print(f"| {name} | {conns} | {m[0]:.0f} | {m[1]:.0f} | {m[2]:.0f} | {m[0]+m[1]+m[2]:.0f} | {m[3]:.2f} |")
 for l in lines:
     if l.startswith("WARMUP"):
         _, rnd, name, conns, seconds, rate = l.split()
