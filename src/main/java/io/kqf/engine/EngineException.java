@@ -31,6 +31,10 @@ public final class EngineException extends RuntimeException {
         CAPACITY,
         /** An RPC token names no outstanding task (never issued, already answered, or its caller timed out or left). */
         UNKNOWN_TASK,
+        /** A subscription id names no subscription (never created, deleted, or forgotten after a restart). */
+        NO_SUCH_SUBSCRIPTION,
+        /** The subscription existed and expired: its leases went back to the queue. */
+        SUBSCRIPTION_EXPIRED,
         /** Kafka cannot be reached or this node cannot serve the partition now. */
         UNAVAILABLE
     }

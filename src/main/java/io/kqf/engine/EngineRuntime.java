@@ -36,13 +36,18 @@ public final class EngineRuntime implements AutoCloseable {
     private final PushQueues push;
     private final LongPolls longPolls;
     private final TaskExchange tasks;
+    private final QueueBrowser browser;
+    private final QueueEvents events;
     private final RecordReader reader;
     private final ScheduledExecutorService waitTimer;
     private final ExecutorService completions;
 
     private EngineRuntime(RecordWriter writer, TopicAdmin admin, MetaStore metaStore, Poller poller,
                           QueueEngine engine, PushQueues push, LongPolls longPolls, TaskExchange tasks,
-                          RecordReader reader, ScheduledExecutorService waitTimer, ExecutorService completions) {
+                          QueueBrowser browser, QueueEvents events, RecordReader reader,
+                          ScheduledExecutorService waitTimer, ExecutorService completions) {
+        this.browser = browser;
+        this.events = events;
         this.completions = completions;
         this.writer = writer;
         this.admin = admin;
@@ -98,10 +103,11 @@ public final class EngineRuntime implements AutoCloseable {
         TaskExchange tasks = TaskExchange.start(clients, writer, admin, options.nodeId(), clock,
                 new TaskExchange.Limits(waits.doGetCacheSize(), waits.doPostCacheSize(), waits.doGetTimeout(),
                         waits.doPostTimeout()));
+        QueueBrowser browser = new QueueBrowser(registry, ownership, reader, waitNanos, clock);
         log.info("queue engine started: node {}, group {}, {} queues", options.nodeId(), options.groupId(),
                 registry.existing().size());
-        return new EngineRuntime(writer, admin, metaStore, poller, engine, push, longPolls, tasks, reader, waitTimer,
-                completions);
+        return new EngineRuntime(writer, admin, metaStore, poller, engine, push, longPolls, tasks, browser, events,
+                reader, waitTimer, completions);
     }
 
     private static ThreadFactory daemon(String name) {
@@ -123,6 +129,32 @@ public final class EngineRuntime implements AutoCloseable {
 
     public LongPolls longPolls() {
         return longPolls;
+    }
+
+    public QueueBrowser browser() {
+        return browser;
+    }
+
+    /**
+     * Tells {@code listener} the name of every queue that may have become deliverable. Called on
+     * engine threads, often under a queue's monitor: it must be cheap and must not call the engine.
+     */
+    public void onQueueChanged(java.util.function.Consumer<String> listener) {
+        events.listen(new QueueEvents.Listener() {
+            @Override
+            public void changed(String queue) {
+                listener.accept(queue);
+            }
+
+            @Override
+            public void gotten(String queue) {
+            }
+        });
+    }
+
+    /** The pool engine futures complete on; front ends may run short follow-up work there. */
+    public java.util.concurrent.Executor completions() {
+        return completions;
     }
 
     public TaskExchange tasks() {

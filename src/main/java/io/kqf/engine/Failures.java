@@ -7,12 +7,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** Bounded waits on futures from request threads, and one-line reasons of the failures they carry. */
-final class Failures {
+public final class Failures {
     private Failures() {
     }
 
     /** The innermost cause's message, without the wrappers futures add. */
-    static String messageOf(Throwable error) {
+    public static String messageOf(Throwable error) {
         Throwable e = error;
         while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
             e = e.getCause();
@@ -25,7 +25,7 @@ final class Failures {
      * no request waits on Kafka without a bound. Engine refusals pass through; any other failure
      * becomes UNAVAILABLE naming {@code what}.
      */
-    static <T> CompletableFuture<T> within(CompletableFuture<T> future, long timeoutNanos, String what) {
+    public static <T> CompletableFuture<T> within(CompletableFuture<T> future, long timeoutNanos, String what) {
         return future.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).handle((value, error) -> {
             if (error == null) {
                 return value;
@@ -46,7 +46,7 @@ final class Failures {
      * Waits at most {@code timeoutNanos} for {@code future}. An engine refusal it failed with is
      * rethrown as is; any other failure, and the timeout, become UNAVAILABLE naming {@code what}.
      */
-    static <T> T await(CompletableFuture<T> future, long timeoutNanos, String what) {
+    public static <T> T await(CompletableFuture<T> future, long timeoutNanos, String what) {
         try {
             return future.get(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {

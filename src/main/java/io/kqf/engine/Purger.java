@@ -49,6 +49,14 @@ final class Purger {
     }
 
     /** Acks everything in every lane, then removes the attributes: a crash in between leaves an empty queue, never a ghost. */
+    void delete(QueueState queue) {
+        long deadline = System.nanoTime() + waitNanos;
+        synchronized (queue) {
+            ownership.awaitServedHere(queue, queue.allLanes(), deadline);
+        }
+        delete(queue, deadline);
+    }
+
     private void delete(QueueState queue, long deadline) {
         commitAll(moveToEnd(queue.allLanes(), true, deadline), deadline);
         synchronized (queue.metaWriteLock) {

@@ -79,8 +79,8 @@ public final class QueueEngine {
                                            Map<String, byte[]> headers) {
         QueueNames.validate(queueName);
         checkPriority(priority);
-        if (value == null || value.length == 0) {
-            throw EngineException.badRequest("the message is empty");
+        if (value == null) {
+            throw EngineException.badRequest("the message has no value");
         }
         itemLimit.check(value.length);
         QueueState queue = registry.findOrCreate(queueName, QueueType.PLAIN);
@@ -355,6 +355,11 @@ public final class QueueEngine {
     public void purge(String queueName, int priority) {
         checkPriority(priority);
         purger.purge(requirePlain(queueName), priority);
+    }
+
+    /** Deletes the queue: every record acknowledged (leases included), then its attributes removed. */
+    public void delete(String queueName) {
+        purger.delete(requirePlain(queueName));
     }
 
     public QueueStat stat(String queueName) {

@@ -40,6 +40,20 @@ public final class QueueNames {
         return name;
     }
 
+    /**
+     * A name spelled with '-' (the REST API's spelling, and the topic's) as the engine spells it:
+     * topics write ':' as '-', so {@code a-b} and {@code a:b} are one queue; engine names never
+     * contain '-' and REST names never contain ':'.
+     */
+    public static String fromDashed(String dashed) {
+        return dashed.replace('-', ':');
+    }
+
+    /** The engine's name spelled with '-' (see {@link #fromDashed}). */
+    public static String toDashed(String name) {
+        return name.replace(':', '-');
+    }
+
     /** The topic of lane {@code priority} of a (valid) queue. */
     public String topic(String queue, int priority) {
         return topics.laneTopic(queue, priority);

@@ -33,6 +33,9 @@ public final class RecordReader implements AutoCloseable {
         KafkaConsumer<byte[], byte[]> consumer = borrow();
         try {
             consumer.assign(List.of(tp));
+            if (offset >= consumer.endOffsets(List.of(tp), READ_DEADLINE).get(tp)) {
+                return Optional.empty(); // not written (yet): without this the poll below waits its deadline out
+            }
             consumer.seek(tp, offset);
             long deadline = System.nanoTime() + READ_DEADLINE.toNanos();
             while (System.nanoTime() < deadline) {
@@ -49,6 +52,43 @@ public final class RecordReader implements AutoCloseable {
                 }
             }
             throw new KafkaUnavailable("could not read " + tp + " offset " + offset + " within " + READ_DEADLINE);
+        } finally {
+            pool.add(consumer);
+        }
+    }
+
+    /**
+     * Up to {@code max} records of {@code tp} from {@code from} (inclusive) to {@code to}
+     * (exclusive; {@code Long.MAX_VALUE}: the partition's end now), in offset order; fewer when
+     * retention or compaction removed some. Answers
+     * with what it read once {@code to} is reached or the read deadline passes with some records.
+     */
+    public List<ConsumerRecord<byte[], byte[]>> readRange(TopicPartition tp, long from, long to, int max) {
+        List<ConsumerRecord<byte[], byte[]>> read = new java.util.ArrayList<>();
+        if (from >= to || max <= 0) {
+            return read;
+        }
+        KafkaConsumer<byte[], byte[]> consumer = borrow();
+        try {
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, from);
+            long stop = to != Long.MAX_VALUE ? to : consumer.endOffsets(List.of(tp), READ_DEADLINE).get(tp);
+            long deadline = System.nanoTime() + READ_DEADLINE.toNanos();
+            while (read.size() < max && consumer.position(tp) < stop) {
+                if (System.nanoTime() > deadline) {
+                    if (read.isEmpty()) {
+                        throw new KafkaUnavailable("could not read " + tp + " from " + from + " within " + READ_DEADLINE);
+                    }
+                    break;
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL).records(tp)) {
+                    if (record.offset() >= stop || read.size() >= max) {
+                        break;
+                    }
+                    read.add(record);
+                }
+            }
+            return read;
         } finally {
             pool.add(consumer);
         }

@@ -30,7 +30,8 @@ final class HustmqErrors {
     static int status(EngineException.Reason reason) {
         return switch (reason) {
             case BAD_REQUEST -> 400;
-            case NO_SUCH_QUEUE, WRONG_TYPE, LOCKED, FULL, CAPACITY, CONFLICT, EXPIRED, UNKNOWN_TASK -> 404;
+            case NO_SUCH_QUEUE, WRONG_TYPE, LOCKED, FULL, CAPACITY, CONFLICT, EXPIRED, UNKNOWN_TASK, NO_SUCH_SUBSCRIPTION,
+                 SUBSCRIPTION_EXPIRED -> 404;
             case TOO_LARGE -> 413;
             case NOT_OUTSTANDING, STALE -> 412;
             case UNAVAILABLE -> 503;

@@ -1,0 +1,205 @@
+package io.kqf.engine.subscribe;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.kqf.engine.AckToken;
+import io.kqf.engine.Delivery;
+import io.kqf.engine.EngineException;
+import io.kqf.engine.EngineRuntime;
+import io.kqf.engine.QueueEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Subscriptions as leases: each subscription holds up to {@code prefetch} engine leases, held in
+ * its own name, so hand-out, renewal, expiry, the journal and crash safety are the engine's one
+ * lease model (the same as hustmq get/ack). A subscription lives while its client shows up
+ * (any GET, ack, renew or release renews it); when it expires or is deleted its leases go back
+ * to their queues at once.
+ */
+public final class Subscriptions implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Subscriptions.class);
+    private static final long KAFKA_ANSWER_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** How long an expired subscription is remembered, so its requests answer "expired", not "unknown". */
+    private static final Duration REMEMBER_EXPIRED = Duration.ofHours(1);
+
+    private final QueueEngine engine;
+    private final Clock clock;
+    private final String nodeTag;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, Subscription> live = new ConcurrentHashMap<>();
+    private final Cache<String, Boolean> expired = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(REMEMBER_EXPIRED).build();
+    private final TopUp topUp;
+    private final DeadLetters deadLetters;
+    private final SubscriptionWaits waits;
+    private final ScheduledExecutorService sweeper;
+
+    public Subscriptions(EngineRuntime runtime, Clock clock, String nodeId) {
+        this.engine = runtime.engine();
+        this.clock = clock;
+        this.nodeTag = Base64.getUrlEncoder().withoutPadding().encodeToString(nodeId.getBytes(StandardCharsets.UTF_8));
+        this.deadLetters = new DeadLetters(engine);
+        this.topUp = new TopUp(engine, runtime.browser(), deadLetters, clock);
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "kqf-subscriptions");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.waits = new SubscriptionWaits(sweeper, runtime.completions());
+        runtime.onQueueChanged(waits::queueChanged);
+        sweeper.scheduleWithFixedDelay(this::expireLapsed, 1, 1, TimeUnit.SECONDS);
+    }
+
+    public Subscription create(SubscriptionSpec spec) {
+        byte[] bits = new byte[16];
+        random.nextBytes(bits);
+        // 128 random bits, then the node that owns it (a later node may forward by it).
+        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bits) + "." + nodeTag;
+        Subscription subscription = new Subscription(id, spec, clock.millis());
+        live.put(id, subscription);
+        return subscription;
+    }
+
+    /** The live subscription {@code id}, renewed: NO_SUCH_SUBSCRIPTION or SUBSCRIPTION_EXPIRED otherwise. */
+    public Subscription touch(String id) {
+        Subscription subscription = require(id);
+        subscription.touch(clock.millis());
+        return subscription;
+    }
+
+    private Subscription require(String id) {
+        Subscription subscription = live.get(id);
+        long now = clock.millis();
+        if (subscription != null && subscription.expired(now)) {
+            expire(subscription);
+            subscription = null;
+        }
+        if (subscription == null) {
+            if (expired.getIfPresent(id) != null) {
+                throw new EngineException(EngineException.Reason.SUBSCRIPTION_EXPIRED, "subscription " + id + " expired");
+            }
+            throw new EngineException(EngineException.Reason.NO_SUCH_SUBSCRIPTION, "no subscription " + id);
+        }
+        return subscription;
+    }
+
+    /**
+     * The messages leased to the subscription, topped up to its prefetch. With a {@code wait},
+     * an empty answer is held until a message can be leased or the wait ends (then empty).
+     */
+    public CompletableFuture<List<Delivery>> leased(String id, Duration wait) {
+        Subscription subscription = touch(id);
+        List<Delivery> now = topUp.fill(subscription);
+        if (!now.isEmpty() || wait.isZero()) {
+            return CompletableFuture.completedFuture(now);
+        }
+        return waits.park(subscription, wait, () -> {
+            Subscription still = live.get(id);
+            return still == null ? List.of() : topUp.fill(still);
+        });
+    }
+
+    /** Acks a message leased to the subscription; repeating an ack it made answers as the first did. */
+    public CompletableFuture<Void> ack(String id, String queue, AckToken token) {
+        Subscription subscription = touch(id);
+        if (subscription.ackedAlready(queue, token)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return engine.ack(queue, token, id).thenRun(() -> subscription.acked(queue, token));
+    }
+
+    /** Extends a message's lease by the subscription's ackTimeout; completes with the new deadline. */
+    public CompletableFuture<Long> renewMessage(String id, String queue, AckToken token) {
+        Subscription subscription = touch(id);
+        return engine.renew(queue, token, id, subscription.spec().ackTimeout()).thenApply(deadline -> {
+            subscription.retimed(queue, token, deadline);
+            return deadline;
+        });
+    }
+
+    /** Gives a message back for redelivery now, or moves it to its dead-letter queue. */
+    public CompletableFuture<Void> release(String id, String queue, AckToken token, boolean deadLetter) {
+        Subscription subscription = touch(id);
+        if (!deadLetter) {
+            return engine.release(queue, token, id, Duration.ZERO)
+                    .thenRun(() -> subscription.released(queue, token));
+        }
+        Delivery held = subscription.held().stream()
+                .filter(d -> d.queue().equals(queue) && d.token().equals(token)).findFirst()
+                .orElseThrow(() -> new EngineException(EngineException.Reason.NOT_OUTSTANDING,
+                        "that message is not leased to subscription " + id));
+        return deadLetters.move(held, id, held.attempt(), "released to the dead-letter queue by its consumer")
+                .thenRun(() -> subscription.acked(queue, token));
+    }
+
+    /** Closes a subscription: its leases go back to their queues now. */
+    public void delete(String id) {
+        Subscription subscription = live.remove(id);
+        if (subscription == null) {
+            require(id);
+            return;
+        }
+        releaseAll(subscription);
+    }
+
+    private void expireLapsed() {
+        long now = clock.millis();
+        for (Subscription subscription : live.values()) {
+            if (subscription.expired(now)) {
+                expire(subscription);
+            }
+        }
+    }
+
+    private void expire(Subscription subscription) {
+        if (live.remove(subscription.id(), subscription)) {
+            expired.put(subscription.id(), Boolean.TRUE);
+            releaseAll(subscription);
+        }
+    }
+
+    private void releaseAll(Subscription subscription) {
+        waits.cancel(subscription);
+        List<CompletableFuture<Void>> releases = new ArrayList<>();
+        for (Delivery delivery : subscription.drain()) {
+            try {
+                releases.add(engine.release(delivery.queue(), delivery.token(), subscription.id(), Duration.ZERO)
+                        .exceptionally(e -> null));
+            } catch (EngineException e) {
+                // Acked or lapsed meanwhile: nothing to give back.
+            }
+        }
+        try {
+            io.kqf.engine.Failures.await(CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new)),
+                    KAFKA_ANSWER_NANOS, "releasing the subscription's leases");
+        } catch (RuntimeException e) {
+            log.warn("subscription {}: leases not all released ({}); they return at their deadlines",
+                    subscription.id(), e.getMessage());
+        }
+    }
+
+    /** Live subscriptions (for stats). */
+    public int count() {
+        return live.size();
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+    }
+}
