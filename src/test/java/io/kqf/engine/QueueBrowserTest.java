@@ -11,27 +11,18 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.kqf.app.Kqf;
-import io.kqf.config.Settings;
-import io.kqf.config.SettingsLoader;
-import io.kqf.kafka.KafkaClients;
 import io.kqf.support.TestClock;
-import io.kqf.support.TestFacade;
+import io.kqf.support.TestEngines;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Browsing without consuming, against the real test broker. */
 class QueueBrowserTest {
     private final TestClock clock = new TestClock();
-    private final EngineRuntime runtime = start();
+    private final EngineRuntime runtime = TestEngines.start(clock);
     private final QueueEngine engine = runtime.engine();
     private final QueueBrowser browser = runtime.browser();
 
-    private EngineRuntime start() {
-        Settings parsed = SettingsLoader.defaultsWith(TestFacade.isolatedSettings());
-        KafkaClients clients = new KafkaClients(parsed.bootstrapServers(), parsed.kafka(), parsed.maxItemBytes());
-        return EngineRuntime.start(clients, Kqf.engineOptions(parsed, (short) 1), clock);
-    }
 
     @AfterEach
     void stop() {

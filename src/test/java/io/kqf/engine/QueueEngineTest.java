@@ -16,11 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
-import io.kqf.app.Kqf;
-import io.kqf.config.Settings;
-import io.kqf.config.SettingsLoader;
-import io.kqf.kafka.KafkaClients;
 import io.kqf.support.TestClock;
+import io.kqf.support.TestEngines;
 import io.kqf.support.TestFacade;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,9 +34,7 @@ class QueueEngineTest {
     private QueueEngine engine = runtime.engine();
 
     private EngineRuntime start() {
-        Settings parsed = SettingsLoader.defaultsWith(settings);
-        KafkaClients clients = new KafkaClients(parsed.bootstrapServers(), parsed.kafka(), parsed.maxItemBytes());
-        EngineRuntime node = EngineRuntime.start(clients, Kqf.engineOptions(parsed, (short) 1), clock);
+        EngineRuntime node = TestEngines.start(settings, clock);
         started.add(node);
         return node;
     }

@@ -13,9 +13,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.kqf.app.Kqf;
-import io.kqf.config.Settings;
-import io.kqf.config.SettingsLoader;
 import io.kqf.engine.Delivery;
 import io.kqf.engine.DeliveryMode;
 import io.kqf.engine.EngineException;
@@ -23,24 +20,18 @@ import io.kqf.engine.EngineRuntime;
 import io.kqf.engine.Message;
 import io.kqf.engine.QueueEngine;
 import io.kqf.engine.select.DestinationPattern;
-import io.kqf.kafka.KafkaClients;
 import io.kqf.support.TestClock;
-import io.kqf.support.TestFacade;
+import io.kqf.support.TestEngines;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Subscriptions over the engine's lease model, against the real test broker, without HTTP. */
 class SubscriptionsTest {
     private final TestClock clock = new TestClock();
-    private final EngineRuntime runtime = start();
+    private final EngineRuntime runtime = TestEngines.start(clock);
     private final QueueEngine engine = runtime.engine();
     private final Subscriptions subscriptions = new Subscriptions(runtime, clock, "node-a");
 
-    private EngineRuntime start() {
-        Settings parsed = SettingsLoader.defaultsWith(TestFacade.isolatedSettings());
-        KafkaClients clients = new KafkaClients(parsed.bootstrapServers(), parsed.kafka(), parsed.maxItemBytes());
-        return EngineRuntime.start(clients, Kqf.engineOptions(parsed, (short) 1), clock);
-    }
 
     @AfterEach
     void stop() {
