@@ -9,6 +9,7 @@ import io.kqf.engine.EngineRuntime;
 import io.kqf.http.BasicAuth;
 import io.kqf.http.HttpServer;
 import io.kqf.http.hustmq.HustmqRoutes;
+import io.kqf.http.rest.RestRoutes;
 import io.kqf.kafka.EmbeddedKafka;
 import io.kqf.kafka.KafkaClients;
 import org.slf4j.Logger;
@@ -54,7 +55,7 @@ public final class Kqf implements AutoCloseable {
                     : BasicAuth.fromFile(settings.basicAuthFile(), settings.authFilter(), settings.authRealm());
             HustmqRoutes hustmq = new HustmqRoutes(runtime, VERSION, settings.maxDoTaskBodySize());
             HttpServer http = HttpServer.start(settings.httpHost(), settings.httpPort(),
-                    settings.maxItemBytes() + BODY_SLACK, auth, List.of(hustmq));
+                    settings.maxItemBytes() + BODY_SLACK, auth, List.of(hustmq, new RestRoutes(runtime)));
             log.info("kqf {} serving HTTP on port {} (Kafka {}, auth {}), started in {} ms", VERSION, http.port(),
                     settings.bootstrapServers(), auth == null ? "off" : "on", (System.nanoTime() - started) / 1_000_000);
             return new Kqf(embedded, runtime, http);

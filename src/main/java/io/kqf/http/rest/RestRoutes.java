@@ -1,0 +1,62 @@
+package io.kqf.http.rest;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.kqf.engine.EngineRuntime;
+import io.kqf.http.FrontEnd;
+import io.kqf.http.rest.doc.Representation;
+import io.kqf.http.rest.doc.ServiceDocument;
+
+/**
+ * The RESTful queue API's routes. This first slice serves the service document and the queues
+ * (create, list, browse, publish, a message and its body); subscriptions follow.
+ */
+public final class RestRoutes implements FrontEnd {
+    private final QueueResources queues;
+
+    public RestRoutes(EngineRuntime runtime) {
+        this.queues = new QueueResources(runtime.engine(), runtime.browser());
+    }
+
+    @Override
+    public boolean owns(String path) {
+        return path.equals("/") || path.equals("/queues") || path.startsWith("/queues/")
+                || path.equals("/subscriptions") || path.startsWith("/subscriptions/");
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.addHttpHandler(HandlerType.GET, "/", RestRoutes::service);
+        routes.addHttpHandler(HandlerType.POST, "/queues", queues::create);
+        routes.addHttpHandler(HandlerType.GET, "/queues", queues::list);
+        routes.addHttpHandler(HandlerType.GET, "/queues/<path>", queues::get);
+        routes.addHttpHandler(HandlerType.PUT, "/queues/<path>", queues::put);
+        routes.addHttpHandler(HandlerType.POST, "/queues/<path>", queues::publish);
+    }
+
+    private static void service(Context ctx) {
+        Representation representation = Representation.negotiate(ctx.header("Accept"));
+        Responses.send(ctx, 200, representation.serviceType(), representation.writer().service(new ServiceDocument(
+                List.of(new ServiceDocument.Collection("queues", "/queues"),
+                        new ServiceDocument.Collection("subscriptions", "/subscriptions")))));
+    }
+
+    @Override
+    public void renderFailure(Throwable failure, Context ctx) {
+        ctx.header("Vary", "Accept");
+        RestErrors.render(failure, ctx);
+    }
+
+    @Override
+    public void renderJavalinStatus(int status, String reason, Context ctx) {
+        RestErrors.renderJavalinStatus(status, reason, ctx);
+    }
+
+    static Instant now() {
+        return Instant.now();
+    }
+}
