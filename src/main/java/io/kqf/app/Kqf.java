@@ -10,6 +10,7 @@ import io.kqf.http.BasicAuth;
 import io.kqf.http.HttpServer;
 import io.kqf.http.hustmq.HustmqRoutes;
 import io.kqf.http.rest.RestRoutes;
+import io.kqf.engine.subscribe.Subscriptions;
 import io.kqf.kafka.EmbeddedKafka;
 import io.kqf.kafka.KafkaClients;
 import org.slf4j.Logger;
@@ -27,8 +28,10 @@ public final class Kqf implements AutoCloseable {
     private final EmbeddedKafka embedded;
     private final EngineRuntime runtime;
     private final HttpServer http;
+    private final Subscriptions subscriptions;
 
-    private Kqf(EmbeddedKafka embedded, EngineRuntime runtime, HttpServer http) {
+    private Kqf(EmbeddedKafka embedded, EngineRuntime runtime, HttpServer http, Subscriptions subscriptions) {
+        this.subscriptions = subscriptions;
         this.embedded = embedded;
         this.runtime = runtime;
         this.http = http;
@@ -53,12 +56,13 @@ public final class Kqf implements AutoCloseable {
             EngineRuntime runtime = EngineRuntime.start(clients, engineOptions(settings, replication), clock);
             BasicAuth auth = settings.basicAuthFile() == null ? null
                     : BasicAuth.fromFile(settings.basicAuthFile(), settings.authFilter(), settings.authRealm());
+            Subscriptions subscriptions = new Subscriptions(runtime, clock, settings.nodeId());
             HustmqRoutes hustmq = new HustmqRoutes(runtime, VERSION, settings.maxDoTaskBodySize());
             HttpServer http = HttpServer.start(settings.httpHost(), settings.httpPort(),
-                    settings.maxItemBytes() + BODY_SLACK, auth, List.of(hustmq, new RestRoutes(runtime)));
+                    settings.maxItemBytes() + BODY_SLACK, auth, List.of(hustmq, new RestRoutes(runtime, subscriptions)));
             log.info("kqf {} serving HTTP on port {} (Kafka {}, auth {}), started in {} ms", VERSION, http.port(),
                     settings.bootstrapServers(), auth == null ? "off" : "on", (System.nanoTime() - started) / 1_000_000);
-            return new Kqf(embedded, runtime, http);
+            return new Kqf(embedded, runtime, http, subscriptions);
         } catch (RuntimeException e) {
             if (embedded != null) {
                 embedded.close();
@@ -89,6 +93,7 @@ public final class Kqf implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        subscriptions.close();
         runtime.close();
         if (embedded != null) {
             embedded.close();

@@ -7,19 +7,23 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.kqf.engine.EngineRuntime;
+import io.kqf.engine.subscribe.Subscriptions;
 import io.kqf.http.FrontEnd;
 import io.kqf.http.rest.doc.Representation;
 import io.kqf.http.rest.doc.ServiceDocument;
 
 /**
  * The RESTful queue API's routes. This first slice serves the service document and the queues
- * (create, list, browse, publish, a message and its body); subscriptions follow.
+ * (create, list, browse, publish, a message and its body) and subscriptions as leases (without
+ * selectors yet).
  */
 public final class RestRoutes implements FrontEnd {
     private final QueueResources queues;
+    private final SubscriptionResources subscriptions;
 
-    public RestRoutes(EngineRuntime runtime) {
+    public RestRoutes(EngineRuntime runtime, Subscriptions subscriptions) {
         this.queues = new QueueResources(runtime.engine(), runtime.browser());
+        this.subscriptions = new SubscriptionResources(subscriptions);
     }
 
     @Override
@@ -36,6 +40,13 @@ public final class RestRoutes implements FrontEnd {
         routes.addHttpHandler(HandlerType.GET, "/queues/<path>", queues::get);
         routes.addHttpHandler(HandlerType.PUT, "/queues/<path>", queues::put);
         routes.addHttpHandler(HandlerType.POST, "/queues/<path>", queues::publish);
+        routes.addHttpHandler(HandlerType.POST, "/subscriptions", subscriptions::create);
+        routes.addHttpHandler(HandlerType.GET, "/subscriptions/{sid}", subscriptions::feed);
+        routes.addHttpHandler(HandlerType.POST, "/subscriptions/{sid}/renew", subscriptions::renew);
+        routes.addHttpHandler(HandlerType.DELETE, "/subscriptions/{sid}", subscriptions::delete);
+        routes.addHttpHandler(HandlerType.DELETE, "/subscriptions/{sid}/messages/{mid}", subscriptions::ack);
+        routes.addHttpHandler(HandlerType.POST, "/subscriptions/{sid}/messages/{mid}/renew", subscriptions::renewMessage);
+        routes.addHttpHandler(HandlerType.POST, "/subscriptions/{sid}/messages/{mid}/release", subscriptions::release);
     }
 
     private static void service(Context ctx) {

@@ -50,7 +50,8 @@ class RestErrorsTest {
                 Map.entry(Reason.UNKNOWN_TASK, 404), Map.entry(Reason.WRONG_TYPE, 409), Map.entry(Reason.LOCKED, 409),
                 Map.entry(Reason.FULL, 409), Map.entry(Reason.CONFLICT, 409), Map.entry(Reason.TOO_LARGE, 413),
                 Map.entry(Reason.NOT_OUTSTANDING, 410), Map.entry(Reason.STALE, 410), Map.entry(Reason.EXPIRED, 410),
-                Map.entry(Reason.CAPACITY, 503), Map.entry(Reason.UNAVAILABLE, 503)));
+                Map.entry(Reason.CAPACITY, 503), Map.entry(Reason.UNAVAILABLE, 503),
+                Map.entry(Reason.NO_SUCH_SUBSCRIPTION, 404), Map.entry(Reason.SUBSCRIPTION_EXPIRED, 410)));
         assertEquals(List.of(Reason.values()), List.copyOf(expected.keySet()), "a reason without a tested status");
         expected.forEach((reason, status) -> assertEquals(status, RestErrors.status(reason), reason.name()));
     }
