@@ -1,0 +1,253 @@
+package io.kqf.engine.dedup;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.kqf.engine.EngineException;
+import io.kqf.kafka.KafkaClients;
+import io.kqf.kafka.KafkaUnavailable;
+import io.kqf.kafka.RecordWriter;
+import io.kqf.kafka.TopicAdmin;
+
+/**
+ * "Has this (queue, key) been published within the window, and where?" for idempotent publish
+ * (guid, {@code Idempotency-Key}, double-request tokens), valid across nodes and restarts: the
+ * entries live in a Kafka topic ({@link DedupLog}), with a bounded cache in front ({@link DedupCache}).
+ *
+ * <p>Protocol: {@link #claim} answers {@link Claim.Duplicate} or hands out a {@link Claim.Fresh};
+ * the holder publishes the message, then calls {@code stored(at)} (the entry is written, acks=all)
+ * or {@code abandoned()}. On this node a second claim of a held key waits for that outcome, so one
+ * node never hands out two Fresh claims of a key at once.
+ *
+ * <p>Reads: on start the entries of the window are replayed into the cache, and the topic is tailed
+ * from then on, so entries written by other nodes arrive within a tail round trip. A miss is
+ * answered from the cache alone while the cache is complete (nothing evicted for size): that is the
+ * common case and costs no Kafka read. After a size eviction a miss scans the key's partition from
+ * the window's start to its end, on a scan thread; size the cache above the number of keys a window
+ * holds, or every new key costs such a scan.
+ *
+ * <p>Known limits:
+ * <ul>
+ *   <li>Two nodes claiming one new key at the same instant can both get Fresh (neither sees the
+ *   other's entry before it stores): the message is then published twice. Routing each key to one
+ *   node (the multi-node work) removes this; the registry then keeps the earlier claim on every node.
+ *   <li>A crash after the message is written but before {@code stored} wrote the entry leaves a
+ *   publish without its entry, and a retry publishes again. That write-to-write gap is the remaining
+ *   window of duplication.
+ * </ul>
+ */
+public final class DedupRegistry implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DedupRegistry.class);
+
+    public static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
+    public static final long DEFAULT_MAXIMUM_SIZE = 100_000;
+    /** The longest a claim waits: for another claim of its key on this node, plus a scan. */
+    private static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(30);
+    /** Bounds the entry write; the producer gives up earlier (its delivery timeout), this is a backstop. */
+    private static final Duration STORE_TIMEOUT = Duration.ofSeconds(35);
+
+    private final DedupLog kafka;
+    private final DedupCache cache;
+    private final Clock clock;
+    private final Duration window;
+    /** Keys with a Fresh claim out on this node; the future completes (after removal) when its holder reports. */
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> held = new ConcurrentHashMap<>();
+    private final AtomicBoolean warnedIncomplete = new AtomicBoolean();
+    private volatile boolean started;
+
+    /**
+     * @param topic the registry topic, e.g. {@code _kqf.dedup}; created on start if missing
+     * @param clock claim times and liveness come from it
+     * @param window how long an entry counts after its claim
+     * @param maximumSize entries the cache holds at most
+     */
+    public DedupRegistry(KafkaClients clients, TopicAdmin admin, RecordWriter writer, String topic, Clock clock,
+                         Duration window, long maximumSize) {
+        if (window.isNegative() || window.isZero()) {
+            throw new IllegalArgumentException("dedup window must be positive: " + window);
+        }
+        this.kafka = new DedupLog(clients, admin, writer, topic, window);
+        this.cache = new DedupCache(maximumSize, window, clock);
+        this.clock = clock;
+        this.window = window;
+    }
+
+    /**
+     * Creates the topic if missing, reads the window's entries into the cache and starts the tail;
+     * returns when claims can be answered.
+     *
+     * @throws EngineException UNAVAILABLE if Kafka cannot be read within {@code timeout}
+     */
+    public void start(Duration timeout) {
+        try {
+            kafka.start(clock.millis() - window.toMillis(), timeout, cache::remember);
+        } catch (KafkaUnavailable e) {
+            throw new EngineException(EngineException.Reason.UNAVAILABLE, "cannot read the dedup registry: " + e.getMessage());
+        }
+        started = true;
+    }
+
+    /**
+     * Claims {@code key} on {@code queue} for a publish of content with {@code fingerprint}.
+     * Completes with the claim, or fails with {@code EngineException} UNAVAILABLE after at most
+     * 30 s (another claim of the key held on too long, or Kafka did not answer a scan).
+     */
+    public CompletableFuture<Claim> claim(String queue, String key, byte[] fingerprint) {
+        if (!started) {
+            throw new IllegalStateException("the dedup registry is not started");
+        }
+        // Queue names and the front ends' keys (guid charset, token nonces) never hold NUL: ids never collide.
+        String id = queue + '\u0000' + key;
+        CompletableFuture<Claim> answer = new CompletableFuture<>();
+        answer.orTimeout(CLAIM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        attempt(id, fingerprint.clone(), answer);
+        return answer.handle((claim, error) -> {
+            if (error != null) {
+                throw refusal(error, "claiming a publish key");
+            }
+            return claim;
+        });
+    }
+
+    /** SHA-256 of the content type and the body: what a duplicate must match to be "the same content". */
+    public static byte[] fingerprint(String contentType, byte[] body) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update((contentType == null ? "" : contentType).getBytes(StandardCharsets.UTF_8));
+            // A separator no content type contains, so ("a", "bc") and ("ab", "c") differ.
+            sha.update((byte) 0);
+            return sha.digest(body);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime provides SHA-256", e);
+        }
+    }
+
+    private void attempt(String id, byte[] fingerprint, CompletableFuture<Claim> answer) {
+        if (answer.isDone()) {
+            return; // timed out while waiting for another claim
+        }
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> other = held.putIfAbsent(id, mine);
+        if (other != null) {
+            // Ask again once the holder reported: Duplicate if it stored, perhaps Fresh if it abandoned.
+            other.whenComplete((ignored, error) -> attempt(id, fingerprint, answer));
+            return;
+        }
+        try {
+            decide(id, fingerprint, mine, answer);
+        } catch (RuntimeException e) {
+            release(id, mine);
+            answer.completeExceptionally(e);
+        }
+    }
+
+    /** Answers a claim whose key this caller holds ({@code mine}). */
+    private void decide(String id, byte[] fingerprint, CompletableFuture<Void> mine, CompletableFuture<Claim> answer) {
+        long now = clock.millis();
+        Published hit = cache.live(id, now);
+        if (hit != null) {
+            release(id, mine);
+            answer.complete(duplicate(hit, fingerprint));
+            return;
+        }
+        if (cache.complete(now)) {
+            // The fast path and the common case: the cache has every live entry, a miss is conclusive.
+            offer(answer, fresh(id, fingerprint, mine, now));
+            return;
+        }
+        if (warnedIncomplete.compareAndSet(false, true)) {
+            log.warn("dedup cache evicted live entries for size: cache misses now read Kafka; raise its maximum size");
+        }
+        kafka.scan(id, now - window.toMillis()).whenComplete((found, error) -> {
+            if (error != null) {
+                release(id, mine);
+                answer.completeExceptionally(error);
+                return;
+            }
+            long at = clock.millis();
+            Published live = preferred(found, at);
+            if (live == null) {
+                offer(answer, fresh(id, fingerprint, mine, at));
+                return;
+            }
+            cache.remember(id, live);
+            release(id, mine);
+            answer.complete(duplicate(live, fingerprint));
+        });
+    }
+
+    private Published preferred(List<Published> entries, long now) {
+        return entries.stream().filter(e -> e.liveAt(now, window))
+                .reduce((a, b) -> Published.preferred(a, b, now, window))
+                .orElse(null);
+    }
+
+    /** Hands a Fresh claim out, or gives it back if the claim timed out meanwhile (nobody would report it). */
+    private static void offer(CompletableFuture<Claim> answer, Claim.Fresh fresh) {
+        if (!answer.complete(fresh)) {
+            fresh.abandoned();
+        }
+    }
+
+    private Claim.Fresh fresh(String id, byte[] fingerprint, CompletableFuture<Void> mine, long claimedAt) {
+        return new Claim.Fresh(at -> store(id, new Published(at, fingerprint, claimedAt), mine), () -> release(id, mine));
+    }
+
+    private CompletableFuture<Void> store(String id, Published entry, CompletableFuture<Void> mine) {
+        return kafka.write(id, entry).orTimeout(STORE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).handle((ignored, error) -> {
+            if (error == null) {
+                // Before the release: a waiting claim retries on release and must find the entry.
+                cache.remember(id, entry);
+            }
+            release(id, mine);
+            if (error != null) {
+                throw refusal(error, "recording a publish in the dedup registry");
+            }
+            return null;
+        });
+    }
+
+    /** Frees the key and wakes the claims waiting for it (they run on this thread: never call under a lock). */
+    private void release(String id, CompletableFuture<Void> mine) {
+        held.remove(id, mine);
+        mine.complete(null);
+    }
+
+    private static Claim.Duplicate duplicate(Published entry, byte[] fingerprint) {
+        return new Claim.Duplicate(entry.storedAt(), MessageDigest.isEqual(entry.fingerprint(), fingerprint));
+    }
+
+    private static EngineException refusal(Throwable error, String what) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof EngineException refused) {
+            return refused;
+        }
+        String reason = cause instanceof TimeoutException ? " did not finish in time" : " failed: " + cause.getMessage();
+        return new EngineException(EngineException.Reason.UNAVAILABLE, what + reason);
+    }
+
+    /** Whether misses are answered from the cache alone (tests). Runs pending evictions first. */
+    boolean answersMissesFromCache() {
+        cache.cleanUp();
+        return cache.complete(clock.millis());
+    }
+
+    @Override
+    public void close() {
+        started = false;
+        kafka.close();
+    }
+}
