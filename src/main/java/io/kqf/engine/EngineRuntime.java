@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 public final class EngineRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EngineRuntime.class);
     private static final int RECORD_READERS = 4;
+    /** Idempotent-publish claims of every node (engine.dedup), kept for the dedup window. */
+    static final String DEDUP_TOPIC = "_kqf.dedup";
     /** Threads that complete engine futures (and so run what callers chained to them). */
     private static final int COMPLETION_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
@@ -38,16 +40,19 @@ public final class EngineRuntime implements AutoCloseable {
     private final TaskExchange tasks;
     private final QueueBrowser browser;
     private final QueueEvents events;
+    private final io.kqf.engine.dedup.DedupRegistry dedup;
     private final RecordReader reader;
     private final ScheduledExecutorService waitTimer;
     private final ExecutorService completions;
 
     private EngineRuntime(RecordWriter writer, TopicAdmin admin, MetaStore metaStore, Poller poller,
                           QueueEngine engine, PushQueues push, LongPolls longPolls, TaskExchange tasks,
-                          QueueBrowser browser, QueueEvents events, RecordReader reader,
+                          QueueBrowser browser, QueueEvents events, io.kqf.engine.dedup.DedupRegistry dedup,
+                          RecordReader reader,
                           ScheduledExecutorService waitTimer, ExecutorService completions) {
         this.browser = browser;
         this.events = events;
+        this.dedup = dedup;
         this.completions = completions;
         this.writer = writer;
         this.admin = admin;
@@ -104,10 +109,14 @@ public final class EngineRuntime implements AutoCloseable {
                 new TaskExchange.Limits(waits.doGetCacheSize(), waits.doPostCacheSize(), waits.doGetTimeout(),
                         waits.doPostTimeout()));
         QueueBrowser browser = new QueueBrowser(registry, ownership, reader, waitNanos, clock);
+        io.kqf.engine.dedup.DedupRegistry dedup = new io.kqf.engine.dedup.DedupRegistry(clients, admin, writer,
+                DEDUP_TOPIC, clock, io.kqf.engine.dedup.DedupRegistry.DEFAULT_WINDOW,
+                io.kqf.engine.dedup.DedupRegistry.DEFAULT_MAXIMUM_SIZE);
+        dedup.start(Duration.ofSeconds(60));
         log.info("queue engine started: node {}, group {}, {} queues", options.nodeId(), options.groupId(),
                 registry.existing().size());
         return new EngineRuntime(writer, admin, metaStore, poller, engine, push, longPolls, tasks, browser, events,
-                reader, waitTimer, completions);
+                dedup, reader, waitTimer, completions);
     }
 
     private static ThreadFactory daemon(String name) {
@@ -129,6 +138,11 @@ public final class EngineRuntime implements AutoCloseable {
 
     public LongPolls longPolls() {
         return longPolls;
+    }
+
+    /** Which (queue, idempotency key) pairs were published within the window, and where. */
+    public io.kqf.engine.dedup.DedupRegistry dedup() {
+        return dedup;
     }
 
     public QueueBrowser browser() {
@@ -166,6 +180,7 @@ public final class EngineRuntime implements AutoCloseable {
     public void close() {
         longPolls.close();
         tasks.close();
+        dedup.close();
         waitTimer.shutdownNow();
         reader.close();
         poller.close();

@@ -33,10 +33,12 @@ final class QueueResources {
 
     private final QueueEngine engine;
     private final QueueBrowser browser;
+    private final GuidPublish guidPublish;
 
-    QueueResources(QueueEngine engine, QueueBrowser browser) {
+    QueueResources(QueueEngine engine, QueueBrowser browser, GuidPublish guidPublish) {
         this.engine = engine;
         this.browser = browser;
+        this.guidPublish = guidPublish;
     }
 
     /** POST /queues with form {@code name}: 201 created, 200 when it existed. */
@@ -138,7 +140,10 @@ final class QueueResources {
         Representation representation = Representation.negotiate(ctx.header("Accept"));
         String name = RestNames.dotted(ctx.pathParam("path"));
         byte[] body = ctx.bodyAsBytes();
-        if (body.length == 0 && ctx.queryParam("guid") == null && ctx.header("Idempotency-Key") == null) {
+        String guid = ctx.queryParam("guid") != null ? ctx.queryParam("guid") : ctx.header("Idempotency-Key");
+        if (guid != null) {
+            GuidPublish.validGuid(guid);
+        } else if (body.length == 0) {
             throw new HttpFailure(400, "the double-request publish (an empty POST for a message URL) is not served yet; send the message as the body");
         }
         Map<String, byte[]> headers = new LinkedHashMap<>();
@@ -158,12 +163,15 @@ final class QueueResources {
         }
         String key = ctx.queryParam("key");
         byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
-        var stored = engine.put(RestNames.engineName(name), 0, keyBytes, body, headers);
-        ctx.future(() -> stored.thenAccept(at -> {
+        var stored = guid == null
+                ? engine.put(RestNames.engineName(name), 0, keyBytes, body, headers).thenApply(at -> new GuidPublish.Outcome(at, true))
+                : guidPublish.publish(RestNames.engineName(name), guid, contentType, keyBytes, body, headers);
+        ctx.future(() -> stored.thenAccept(outcome -> {
+            StoredAt at = outcome.at();
             MessageIds id = new MessageIds(at.priority(), at.partition(), at.offset());
             ctx.header("Location", RestNames.path(name) + "/messages/" + id.spelled());
             Message message = new Message(at.offset(), at.timestamp(), keyBytes, body, asHeaders(headers));
-            Responses.send(ctx, 201, representation.entryType(),
+            Responses.send(ctx, outcome.fresh() ? 201 : 200, representation.entryType(),
                     representation.writer().entry(entry(name, at.priority(), at.partition(), message)));
         }));
     }

@@ -22,7 +22,8 @@ public final class RestRoutes implements FrontEnd {
     private final SubscriptionResources subscriptions;
 
     public RestRoutes(EngineRuntime runtime, Subscriptions subscriptions) {
-        this.queues = new QueueResources(runtime.engine(), runtime.browser());
+        this.queues = new QueueResources(runtime.engine(), runtime.browser(),
+                new GuidPublish(runtime.engine(), runtime.dedup()));
         this.subscriptions = new SubscriptionResources(subscriptions);
     }
 

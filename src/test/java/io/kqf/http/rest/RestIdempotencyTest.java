@@ -1,0 +1,82 @@
+package io.kqf.http.rest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rometools.rome.feed.atom.Entry;
+import com.rometools.rome.feed.atom.Feed;
+import io.kqf.support.AtomCheck;
+import io.kqf.support.TestFacade;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** guid / Idempotency-Key publish: once per key within the window, also seen by a node started later (its own facade: the second node rebalances the group). */
+class RestIdempotencyTest {
+    private static final TestFacade node = TestFacade.start();
+    private static final HttpClient client = HttpClient.newHttpClient();
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    private static HttpResponse<byte[]> send(String method, String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node.http.base() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static String text(HttpResponse<byte[]> response) {
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void a_guid_publish_is_stored_once_also_on_a_node_started_later() throws Exception {
+        HttpResponse<byte[]> first = send("POST", "/queues/dedup/orders?guid=order-17", "{\"n\":17}",
+                "Content-Type", "application/json");
+        assertEquals(201, first.statusCode(), text(first));
+        String location = first.headers().firstValue("Location").orElseThrow();
+        HttpResponse<byte[]> repeat = send("POST", "/queues/dedup/orders", "{\"n\":17}",
+                "Content-Type", "application/json", "Idempotency-Key", "order-17");
+        assertEquals(200, repeat.statusCode());
+        assertEquals(location, repeat.headers().firstValue("Location").orElseThrow());
+        AtomCheck.entry(repeat.body());
+        assertEquals(409, send("POST", "/queues/dedup/orders?guid=order-17", "{\"n\":18}",
+                "Content-Type", "application/json").statusCode());
+        assertEquals(400, send("POST", "/queues/dedup/orders?guid=", "x").statusCode());
+        assertEquals(400, send("POST", "/queues/dedup/orders?guid=bad%20guid", "x").statusCode());
+
+        // Another node of the same cluster starts with an empty memory, as a restarted one does:
+        // it rebuilds the registry from Kafka.
+        java.util.Map<String, String> second = new java.util.HashMap<>(node.settings());
+        second.put("node.id", node.settings().get("node.id") + "-second");
+        try (TestFacade restarted = TestFacade.start(second)) {
+            HttpResponse<byte[]> afterRestart = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(restarted.http.base() + "/queues/dedup/orders?guid=order-17"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"n\":17}")).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, afterRestart.statusCode(), "the registry lives in Kafka, not in the node");
+            assertEquals(location, afterRestart.headers().firstValue("Location").orElseThrow());
+        }
+        Feed feed = AtomCheck.feed(send("GET", "/queues/dedup/orders", null).body());
+        assertEquals(1, feed.getEntries().size(), "published once");
+    }
+
+}
