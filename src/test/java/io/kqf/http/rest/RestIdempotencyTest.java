@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -19,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rometools.rome.feed.atom.Entry;
 import com.rometools.rome.feed.atom.Feed;
 import io.kqf.support.AtomCheck;
+import io.kqf.support.RestClient;
 import io.kqf.support.TestFacade;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** guid / Idempotency-Key publish: once per key within the window, also seen by a node started later (its own facade: the second node rebalances the group). */
 class RestIdempotencyTest {
     private static final TestFacade node = TestFacade.start();
-    private static final HttpClient client = HttpClient.newHttpClient();
+    private static final RestClient rest = new RestClient(node.http.base());
 
     @AfterAll
     static void stop() {
@@ -34,17 +31,11 @@ class RestIdempotencyTest {
     }
 
     private static HttpResponse<byte[]> send(String method, String path, String body, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node.http.base() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return rest.send(method, path, body, headers);
     }
 
     private static String text(HttpResponse<byte[]> response) {
-        return new String(response.body(), StandardCharsets.UTF_8);
+        return RestClient.text(response);
     }
 
     @Test
@@ -68,10 +59,8 @@ class RestIdempotencyTest {
         java.util.Map<String, String> second = new java.util.HashMap<>(node.settings());
         second.put("node.id", node.settings().get("node.id") + "-second");
         try (TestFacade restarted = TestFacade.start(second)) {
-            HttpResponse<byte[]> afterRestart = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create(restarted.http.base() + "/queues/dedup/orders?guid=order-17"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"n\":17}")).build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> afterRestart = new RestClient(restarted.http.base()).send("POST",
+                    "/queues/dedup/orders?guid=order-17", "{\"n\":17}", "Content-Type", "application/json");
             assertEquals(200, afterRestart.statusCode(), "the registry lives in Kafka, not in the node");
             assertEquals(location, afterRestart.headers().firstValue("Location").orElseThrow());
         }

@@ -3,9 +3,6 @@ package io.kqf.http.rest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -15,6 +12,7 @@ import com.rometools.rome.feed.atom.Entry;
 import com.rometools.rome.feed.atom.Feed;
 import com.rometools.rome.feed.atom.Link;
 import io.kqf.support.AtomCheck;
+import io.kqf.support.RestClient;
 import io.kqf.support.TestFacade;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -22,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** Subscriptions over real HTTP and the real test broker: leases, acks by DELETE, interop with hustmq. */
 class RestSubscriptionsTest {
     private static final TestFacade node = TestFacade.start();
-    private static final HttpClient client = HttpClient.newHttpClient();
+    private static final RestClient rest = new RestClient(node.http.base());
 
     @AfterAll
     static void stop() {
@@ -30,13 +28,7 @@ class RestSubscriptionsTest {
     }
 
     private static HttpResponse<byte[]> send(String method, String path, String body, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node.http.base() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return rest.send(method, path, body, headers);
     }
 
     private static String subscribe(String form) throws Exception {
@@ -89,8 +81,7 @@ class RestSubscriptionsTest {
     @Test
     void a_rest_publish_reaches_hustmq_get_and_a_parked_subscription_wakes() throws Exception {
         String subscription = subscribe("destination=interop.q&prefetch=1");
-        var parked = client.sendAsync(HttpRequest.newBuilder(URI.create(node.http.base() + subscription))
-                .header("Prefer", "wait=30").build(), HttpResponse.BodyHandlers.ofByteArray());
+        var parked = rest.sendAsync("GET", subscription, null, "Prefer", "wait=30");
         assertEquals(201, send("POST", "/queues/interop/q", "first", "Content-Type", "text/plain").statusCode());
         HttpResponse<byte[]> woke = parked.get();
         assertEquals("wait=30", woke.headers().firstValue("Preference-Applied").orElseThrow());
