@@ -1,85 +1,119 @@
 package io.kqf.engine.select;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 import io.kqf.engine.EngineException;
 
 /**
- * A subscription's destination: a queue name in dashed spelling, or a pattern where {@code *}
- * stands for one segment and a final {@code >} for one or more. {@code a.>} does not match
- * {@code a}; dead-letter queues ({@code DLQ.…}) match only patterns that name {@code DLQ}
- * literally; names with a segment starting {@code __} are reserved and never match.
+ * A subscription's destination (restful-queue.md §1, §7 "Names and queues"): a queue name whose
+ * segments may be {@code *} (exactly one segment) or, as the last segment only, {@code >} (one or
+ * more segments: {@code a.>} matches {@code a.b} and {@code a.b.c}, not {@code a}). Dotted form only;
+ * the HTTP layer turns a slash path into it ({@link RestQueueNames#fromPath}).
+ *
+ * <p>Invariants: dead-letter queues ({@code DLQ.…}) match only patterns whose first segment is
+ * literally {@code DLQ}, so {@code >} or {@code *.x} never pull them into a subscription; reserved
+ * names (a {@code __} segment, the {@code _kqf} prefix) match nothing, and a pattern naming one is
+ * refused. A pattern without wildcards matches exactly the one queue it names.
  */
 public final class DestinationPattern {
-    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final String ONE = "*";
+    private static final String REST = ">";
 
     private final String text;
     private final List<String> segments;
+    private final boolean wildcard;
 
-    private DestinationPattern(String text, List<String> segments) {
+    private DestinationPattern(String text, List<String> segments, boolean wildcard) {
         this.text = text;
         this.segments = segments;
+        this.wildcard = wildcard;
     }
 
+    /** The pattern {@code text} spells; BAD_REQUEST saying why when it spells none. */
     public static DestinationPattern parse(String text) {
         if (text == null || text.isEmpty()) {
-            throw bad("destination is missing");
+            throw badRequest("destination is missing");
+        }
+        if (text.length() > RestQueueNames.MAX_DLQ_LENGTH) {
+            throw badRequest("destination is longer than " + RestQueueNames.MAX_DLQ_LENGTH + " characters");
         }
         List<String> segments = List.of(text.split("\\.", -1));
+        boolean wildcard = false;
         for (int i = 0; i < segments.size(); i++) {
             String segment = segments.get(i);
-            boolean last = i == segments.size() - 1;
-            if (segment.equals(">") && !last) {
-                throw bad("'>' may only be the last segment of a destination");
-            }
-            if (!segment.equals("*") && !segment.equals(">") && !SEGMENT.matcher(segment).matches()) {
-                throw bad("destination segments are [A-Za-z0-9_-]+, '*' or a final '>': " + text);
-            }
-            if (segment.startsWith("__")) {
-                throw bad("names with a segment starting '__' are reserved");
-            }
-        }
-        return new DestinationPattern(text, segments);
-    }
-
-    public boolean isWildcard() {
-        return segments.contains("*") || segments.contains(">");
-    }
-
-    public String text() {
-        return text;
-    }
-
-    /** True when the dashed queue name {@code name} is one this destination covers. */
-    public boolean matches(String name) {
-        String[] parts = name.split("\\.", -1);
-        for (String part : parts) {
-            if (part.startsWith("__")) {
-                return false;
+            if (segment.equals(REST)) {
+                if (i != segments.size() - 1) {
+                    throw badRequest("'>' is allowed only as the last segment of a destination");
+                }
+                wildcard = true;
+            } else if (segment.equals(ONE)) {
+                wildcard = true;
+            } else {
+                try {
+                    RestQueueNames.validateSegment(segment);
+                } catch (EngineException e) {
+                    throw badRequest("destination " + text + ": " + e.getMessage());
+                }
             }
         }
-        if (parts[0].equals("DLQ") && !segments.get(0).equals("DLQ")) {
+        if (!wildcard) {
+            RestQueueNames.validate(text);
+        } else if (text.startsWith(RestQueueNames.INTERNAL_PREFIX)) {
+            throw badRequest("destinations starting '" + RestQueueNames.INTERNAL_PREFIX + "' are reserved");
+        }
+        return new DestinationPattern(text, segments, wildcard);
+    }
+
+    /** Whether the queue {@code queueName} is one this destination subscribes to. */
+    public boolean matches(String queueName) {
+        if (!wildcard) {
+            return text.equals(queueName);
+        }
+        if (queueName == null || !RestQueueNames.isValid(queueName)) {
+            return false;
+        }
+        String[] name = queueName.split("\\.", -1);
+        if (name[0].equals(RestQueueNames.DLQ_SEGMENT) && !segments.get(0).equals(RestQueueNames.DLQ_SEGMENT)) {
             return false;
         }
         for (int i = 0; i < segments.size(); i++) {
             String segment = segments.get(i);
-            if (segment.equals(">")) {
-                return parts.length > i;
+            if (segment.equals(REST)) {
+                return name.length > i;
             }
-            if (i >= parts.length || !(segment.equals("*") || segment.equals(parts[i]))) {
+            if (i >= name.length || !(segment.equals(ONE) || segment.equals(name[i]))) {
                 return false;
             }
         }
-        return parts.length == segments.size();
+        return name.length == segments.size();
     }
 
-    private static EngineException bad(String reason) {
-        return new EngineException(EngineException.Reason.BAD_REQUEST, reason);
+    /** Whether it has a {@code *} or {@code >}, so it may match more than one queue, and future ones. */
+    public boolean isWildcard() {
+        return wildcard;
+    }
+
+    /** The pattern as given (dotted form). */
+    public String text() {
+        return text;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DestinationPattern other && text.equals(other.text);
+    }
+
+    @Override
+    public int hashCode() {
+        return text.hashCode();
     }
 
     @Override
     public String toString() {
         return text;
+    }
+
+    private static EngineException badRequest(String message) {
+        return RestQueueNames.badRequest(message);
     }
 }
