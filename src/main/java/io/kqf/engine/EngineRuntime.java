@@ -41,6 +41,7 @@ public final class EngineRuntime implements AutoCloseable {
     private final QueueBrowser browser;
     private final QueueEvents events;
     private final io.kqf.engine.dedup.DedupRegistry dedup;
+    private final SelectorViews views;
     private final RecordReader reader;
     private final ScheduledExecutorService waitTimer;
     private final ExecutorService completions;
@@ -48,11 +49,12 @@ public final class EngineRuntime implements AutoCloseable {
     private EngineRuntime(RecordWriter writer, TopicAdmin admin, MetaStore metaStore, Poller poller,
                           QueueEngine engine, PushQueues push, LongPolls longPolls, TaskExchange tasks,
                           QueueBrowser browser, QueueEvents events, io.kqf.engine.dedup.DedupRegistry dedup,
-                          RecordReader reader,
+                          SelectorViews views, RecordReader reader,
                           ScheduledExecutorService waitTimer, ExecutorService completions) {
         this.browser = browser;
         this.events = events;
         this.dedup = dedup;
+        this.views = views;
         this.completions = completions;
         this.writer = writer;
         this.admin = admin;
@@ -113,10 +115,11 @@ public final class EngineRuntime implements AutoCloseable {
                 DEDUP_TOPIC, clock, io.kqf.engine.dedup.DedupRegistry.DEFAULT_WINDOW,
                 io.kqf.engine.dedup.DedupRegistry.DEFAULT_MAXIMUM_SIZE);
         dedup.start(Duration.ofSeconds(60));
+        SelectorViews views = new SelectorViews(engine, registry, clients, admin, reader, options.groupId());
         log.info("queue engine started: node {}, group {}, {} queues", options.nodeId(), options.groupId(),
                 registry.existing().size());
         return new EngineRuntime(writer, admin, metaStore, poller, engine, push, longPolls, tasks, browser, events,
-                dedup, reader, waitTimer, completions);
+                dedup, views, reader, waitTimer, completions);
     }
 
     private static ThreadFactory daemon(String name) {
@@ -143,6 +146,11 @@ public final class EngineRuntime implements AutoCloseable {
     /** Which (queue, idempotency key) pairs were published within the window, and where. */
     public io.kqf.engine.dedup.DedupRegistry dedup() {
         return dedup;
+    }
+
+    /** The selector views of queues (each distinct selector's own position and leases). */
+    public SelectorViews views() {
+        return views;
     }
 
     public QueueBrowser browser() {
@@ -178,6 +186,7 @@ public final class EngineRuntime implements AutoCloseable {
     /** Graceful stop: the last acks are committed; leases stay in the journal for the next start. */
     @Override
     public void close() {
+        views.close();
         longPolls.close();
         tasks.close();
         dedup.close();

@@ -87,7 +87,31 @@ public final class QueueEngine {
         registry.ensureLane(queue, priority);
         reserve(queue);
         String topic = registry.topicOf(queue, priority);
-        return writer.send(topic, key, value, headers).handle((written, error) -> {
+        return stored(queue, priority, topic, writer.send(topic, key, value, headers));
+    }
+
+    /**
+     * Appends a copy of a base queue's record to selector view {@code view}: same lane, same
+     * partition, same time. No lock or max applies (a view has neither).
+     */
+    CompletableFuture<StoredAt> putCopy(String view, int priority, int partition, Message source,
+                                        Map<String, byte[]> headers) {
+        QueueState queue = registry.find(view);
+        if (queue == null) {
+            throw EngineException.noSuchQueue(view);
+        }
+        registry.ensureLane(queue, priority);
+        synchronized (queue) {
+            queue.inflightPuts++;
+        }
+        String topic = registry.topicOf(queue, priority);
+        return stored(queue, priority, topic,
+                writer.send(topic, partition, source.timestamp(), source.key(), source.value(), headers));
+    }
+
+    private CompletableFuture<StoredAt> stored(QueueState queue, int priority, String topic,
+                                               CompletableFuture<io.kqf.kafka.RecordWriter.Written> sent) {
+        return sent.handle((written, error) -> {
             synchronized (queue) {
                 queue.inflightPuts--;
                 if (error == null) {
@@ -137,7 +161,7 @@ public final class QueueEngine {
      * @param consumer the client's name, remembered for {@link #workers}
      */
     public CompletableFuture<Optional<Delivery>> deliver(String queueName, String consumer, DeliveryMode mode) {
-        QueueState queue = requirePlain(queueName);
+        QueueState queue = registry.requireLeasable(queueName);
         queue.sawWorker(consumer, clock.millis() / 1000);
         events.gotten(queueName);
         CompletableFuture<Optional<Delivery>> delivery = deliver(queue, mode, true);
@@ -291,7 +315,7 @@ public final class QueueEngine {
     }
 
     private Lane leasedLane(String queueName, AckToken token) {
-        QueueNames.validate(queueName);
+        QueueNames.validateLeased(queueName);
         QueueState queue = registry.find(queueName);
         if (queue == null || queue.meta().type() != QueueType.PLAIN) {
             throw new EngineException(EngineException.Reason.NOT_OUTSTANDING, "queue " + queueName + " does not exist");

@@ -14,6 +14,13 @@ public final class QueueNames {
     /** hustmq queue names: 1-64 characters of [0-9A-Za-z_:.]. */
     private static final Pattern NAME = Pattern.compile("[0-9A-Za-z_:.]{1,64}");
     private static final String INTERNAL_PREFIX = "_kqf";
+    /**
+     * A selector view of a queue is the hidden queue {@code <queue>.__v<viewId>}: the '__' segment
+     * keeps it out of every client's namespace (both APIs refuse such names), and its lane topics
+     * stay distinct from the base queue's ({@code .__p<n>}).
+     */
+    private static final String VIEW_MARK = ".__v";
+    private static final Pattern VIEW_ID = Pattern.compile("[0-9a-f]{16}");
 
     private final TopicNames topics;
 
@@ -40,6 +47,38 @@ public final class QueueNames {
         return name;
     }
 
+    /** The hidden queue that holds selector view {@code viewId} of queue {@code base}. */
+    public static String view(String base, String viewId) {
+        validate(base);
+        if (!VIEW_ID.matcher(viewId).matches()) {
+            throw new IllegalArgumentException("not a view id: " + viewId);
+        }
+        return base + VIEW_MARK + viewId;
+    }
+
+    /** Whether {@code name} is a selector view's hidden queue (see {@link #view}). */
+    public static boolean isView(String name) {
+        int at = name == null ? -1 : name.lastIndexOf(VIEW_MARK);
+        return at > 0 && VIEW_ID.matcher(name.substring(at + VIEW_MARK.length())).matches();
+    }
+
+    /** The queue a view's hidden queue selects from; the name itself when it is no view. */
+    public static String baseOf(String name) {
+        return isView(name) ? name.substring(0, name.lastIndexOf(VIEW_MARK)) : name;
+    }
+
+    /**
+     * {@link #validate} for names the engine serves leases from: a client's queue, or a selector
+     * view's hidden queue (reached only through subscriptions, whose message URIs name it).
+     */
+    static String validateLeased(String name) {
+        if (isView(name)) {
+            validate(baseOf(name));
+            return name;
+        }
+        return validate(name);
+    }
+
     /**
      * A name spelled with '-' (the REST API's spelling, and the topic's) as the engine spells it:
      * topics write ':' as '-', so {@code a-b} and {@code a:b} are one queue; engine names never
@@ -59,11 +98,14 @@ public final class QueueNames {
         return topics.laneTopic(queue, priority);
     }
 
-    /** The queue a lane-0 topic belongs to, if it is one of this node's (prefix), not a lane topic, and a valid name. */
+    /**
+     * The queue a lane-0 topic belongs to, if it is one of this node's (prefix), not a lane topic,
+     * and a valid name (a selector view's hidden queue included).
+     */
     public Optional<String> queueOfTopic(String topic) {
         return topics.queueOf(topic).filter(name -> {
             try {
-                validate(name);
+                validateLeased(name);
                 return true;
             } catch (EngineException e) {
                 return false;

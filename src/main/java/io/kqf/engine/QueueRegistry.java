@@ -89,10 +89,11 @@ final class QueueRegistry implements LaneDirectory {
         return queue == null || queue.meta() == null ? null : queue;
     }
 
+    /** Every existing queue clients name: selector views' hidden queues are left out. */
     List<QueueState> existing() {
         List<QueueState> all = new ArrayList<>();
         queues.values().forEach(q -> {
-            if (q.meta() != null) {
+            if (q.meta() != null && !QueueNames.isView(q.name)) {
                 all.add(q);
             }
         });
@@ -121,6 +122,25 @@ final class QueueRegistry implements LaneDirectory {
     /** The existing queue {@code name} of {@code type}: NO_SUCH_QUEUE or WRONG_TYPE otherwise. */
     QueueState require(String name, QueueType type) {
         QueueNames.validate(name);
+        return existing(name, type);
+    }
+
+    /** {@link #require} of a plain queue or a selector view's hidden queue (leases are served from both). */
+    QueueState requireLeasable(String name) {
+        QueueNames.validateLeased(name);
+        return existing(name, QueueType.PLAIN);
+    }
+
+    /**
+     * Creates selector view {@code view} of plain queue {@code base} if it does not exist: a hidden
+     * plain queue with as many partitions as the base, so partition p of the base is copied to
+     * partition p of the view (in order, which is what lets a view's copier resume exactly).
+     */
+    QueueState findOrCreateView(String view, QueueState base) {
+        return findOrCreate(view, QueueType.PLAIN, base.partitionCount());
+    }
+
+    private QueueState existing(String name, QueueType type) {
         QueueState queue = find(name);
         if (queue == null) {
             throw EngineException.noSuchQueue(name);

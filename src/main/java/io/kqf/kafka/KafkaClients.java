@@ -77,6 +77,19 @@ public final class KafkaClients {
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
+    /**
+     * Assign-mode consumer that keeps its progress as the committed offsets of {@code groupId}
+     * (a group with no members: nothing rebalances, the offsets only record how far it got).
+     */
+    public KafkaConsumer<byte[], byte[]> progressConsumer(String groupId, String clientId) {
+        Map<String, Object> props = fetching(clientId);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.putAll(base);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
     /** Assign-mode consumer without a group (reading compacted state topics, browsing by offset). */
     public KafkaConsumer<byte[], byte[]> readerConsumer(String clientId) {
         Map<String, Object> props = fetching(clientId);

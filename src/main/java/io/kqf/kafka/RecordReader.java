@@ -57,6 +57,19 @@ public final class RecordReader implements AutoCloseable {
         }
     }
 
+    /** The last record of {@code tp}, or empty when the partition holds none. */
+    public Optional<ConsumerRecord<byte[], byte[]>> last(TopicPartition tp) {
+        long end;
+        KafkaConsumer<byte[], byte[]> consumer = borrow();
+        try {
+            end = consumer.endOffsets(List.of(tp), READ_DEADLINE).get(tp);
+        } finally {
+            pool.add(consumer);
+        }
+        List<ConsumerRecord<byte[], byte[]>> tail = end == 0 ? List.of() : readRange(tp, end - 1, end, 1);
+        return tail.isEmpty() ? Optional.empty() : Optional.of(tail.get(0));
+    }
+
     /**
      * Up to {@code max} records of {@code tp} from {@code from} (inclusive) to {@code to}
      * (exclusive; {@code Long.MAX_VALUE}: the partition's end now), in offset order; fewer when

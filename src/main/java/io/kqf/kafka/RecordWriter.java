@@ -42,7 +42,13 @@ public final class RecordWriter implements AutoCloseable {
     /** @param partition null lets the producer choose (by key, or sticky without one) */
     public CompletableFuture<Written> send(String topic, Integer partition, byte[] key, byte[] value,
                                            Map<String, byte[]> headers) {
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition, key, value);
+        return send(topic, partition, null, key, value, headers);
+    }
+
+    /** @param timestamp the record's time, null for now */
+    public CompletableFuture<Written> send(String topic, Integer partition, Long timestamp, byte[] key, byte[] value,
+                                           Map<String, byte[]> headers) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition, timestamp, key, value);
         headers.forEach((name, headerValue) -> record.headers().add(name, headerValue));
         return write(record).thenApply(m -> new Written(m.topic(), m.partition(), m.offset(), m.timestamp()));
     }

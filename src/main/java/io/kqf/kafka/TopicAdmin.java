@@ -150,6 +150,30 @@ public final class TopicAdmin implements AutoCloseable {
         }
     }
 
+    /** The next offsets group {@code groupId} committed, for those of {@code partitions} it committed. */
+    public Map<org.apache.kafka.common.TopicPartition, Long> committedOffsets(String groupId,
+                                                                           java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+        var spec = new org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec().topicPartitions(partitions);
+        try {
+            Map<org.apache.kafka.common.TopicPartition, Long> committed = new java.util.HashMap<>();
+            admin.listConsumerGroupOffsets(Map.of(groupId, spec)).partitionsToOffsetAndMetadata(groupId)
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .forEach((tp, offset) -> {
+                        if (offset != null) {
+                            committed.put(tp, offset.offset());
+                        }
+                    });
+            return committed;
+        } catch (ExecutionException e) {
+            throw new KafkaUnavailable("cannot read group " + groupId + "'s offsets: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new KafkaUnavailable("Kafka did not list group " + groupId + "'s offsets within " + TIMEOUT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaUnavailable("interrupted", e);
+        }
+    }
+
     /** True when this call created the topic, false when it existed already. */
     private boolean create(String topic, int partitions, Map<String, String> config) {
         NewTopic newTopic = new NewTopic(topic, Optional.of(partitions), replicationFactor).configs(config);

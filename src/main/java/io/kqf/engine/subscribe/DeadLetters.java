@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import io.kqf.engine.Delivery;
 import io.kqf.engine.Message;
 import io.kqf.engine.QueueEngine;
+import io.kqf.engine.SelectorViews;
 
 /**
  * Moves a leased message to its queue's dead-letter queue {@code DLQ.<queue>}: a copy with the
@@ -29,20 +30,22 @@ final class DeadLetters {
 
     /** @param deliveries how many deliveries the message had (the receiving subscription's maxDeliveries, or fewer on release) */
     CompletableFuture<Void> move(Delivery delivery, String holder, int deliveries, String reason) {
-        Message message = delivery.message();
+        // A selector view's copy goes to its base queue's dead letters, under its original place.
+        SelectorViews.Original original = SelectorViews.original(delivery);
+        Message message = original.message();
         Map<String, byte[]> headers = new LinkedHashMap<>();
         for (Message.Header header : message.headers()) {
             if (!header.name().startsWith("kqf-dlq-")) {
                 headers.put(header.name(), header.value());
             }
         }
-        headers.put("kqf-dlq-queue", ascii(delivery.queue()));
-        headers.put("kqf-dlq-priority", ascii(Integer.toString(delivery.priority())));
-        headers.put("kqf-dlq-partition", ascii(Integer.toString(delivery.partition())));
+        headers.put("kqf-dlq-queue", ascii(original.queue()));
+        headers.put("kqf-dlq-priority", ascii(Integer.toString(original.priority())));
+        headers.put("kqf-dlq-partition", ascii(Integer.toString(original.partition())));
         headers.put("kqf-dlq-offset", ascii(Long.toString(message.offset())));
         headers.put("kqf-dlq-delivery-count", ascii(Integer.toString(deliveries)));
         headers.put("kqf-dlq-reason", reason.getBytes(StandardCharsets.UTF_8));
-        return engine.put(queueOf(delivery.queue()), 0, message.key(), message.body(), headers)
+        return engine.put(queueOf(original.queue()), 0, message.key(), message.body(), headers)
                 .thenCompose(stored -> engine.ack(delivery.queue(), delivery.token(), holder));
     }
 

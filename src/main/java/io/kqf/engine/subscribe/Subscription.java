@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.kqf.engine.AckToken;
 import io.kqf.engine.Delivery;
+import io.kqf.engine.select.MessageSelector;
 
 /**
  * One live subscription: its spec, when it expires, and the leases it holds. The leases
@@ -30,15 +31,20 @@ public final class Subscription {
     final Object topUpTurn = new Object();
     private final String id;
     private final SubscriptionSpec spec;
+    private final MessageSelector selector;
     private final long createdAt;
     private long expiresAt;
     private final Map<Place, Delivery> held = new LinkedHashMap<>();
+    /** The selector views this subscription opened, by base queue (none without a selector). */
+    private final Map<String, String> views = new LinkedHashMap<>();
+    private boolean closed;
     /** Acks this subscription made lately, so a repeated DELETE answers as the first did. */
     private final Map<Place, Integer> recentlyAcked;
 
-    Subscription(String id, SubscriptionSpec spec, long createdAt) {
+    Subscription(String id, SubscriptionSpec spec, MessageSelector selector, long createdAt) {
         this.id = id;
         this.spec = spec;
+        this.selector = selector;
         this.createdAt = createdAt;
         this.expiresAt = createdAt + spec.timeout().toMillis();
         int keep = Math.max(64, 4 * spec.prefetch());
@@ -56,6 +62,32 @@ public final class Subscription {
 
     public SubscriptionSpec spec() {
         return spec;
+    }
+
+    MessageSelector selector() {
+        return selector;
+    }
+
+    /** The view this subscription leases {@code base}'s messages from, if it opened one. */
+    synchronized String viewOf(String base) {
+        return views.get(base);
+    }
+
+    /** Records a view opened for {@code base}; false when the subscription closed meanwhile (the caller closes it). */
+    synchronized boolean openedView(String base, String view) {
+        if (closed) {
+            return false;
+        }
+        views.put(base, view);
+        return true;
+    }
+
+    /** Closes the subscription's bookkeeping: answers the views it held open, to be closed. */
+    synchronized List<String> closeViews() {
+        closed = true;
+        List<String> all = new ArrayList<>(views.values());
+        views.clear();
+        return all;
     }
 
     public long createdAt() {

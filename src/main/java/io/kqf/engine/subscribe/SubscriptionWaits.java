@@ -59,7 +59,8 @@ final class SubscriptionWaits {
         if (parked.isEmpty()) {
             return;
         }
-        String dashed = QueueNames.toDashed(queue);
+        // A selector view's copy wakes the subscriptions of its base queue.
+        String dashed = QueueNames.toDashed(QueueNames.baseOf(queue));
         for (Parked request : parked.keySet()) {
             if (request.subscription.spec().destination().matches(dashed)) {
                 retry(request);

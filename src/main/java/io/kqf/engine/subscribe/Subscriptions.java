@@ -21,6 +21,8 @@ import io.kqf.engine.Delivery;
 import io.kqf.engine.EngineException;
 import io.kqf.engine.EngineRuntime;
 import io.kqf.engine.QueueEngine;
+import io.kqf.engine.SelectorViews;
+import io.kqf.engine.select.MessageSelector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,7 @@ public final class Subscriptions implements AutoCloseable {
     private static final Duration REMEMBER_EXPIRED = Duration.ofHours(1);
 
     private final QueueEngine engine;
+    private final SelectorViews views;
     private final Clock clock;
     private final String nodeTag;
     private final SecureRandom random = new SecureRandom();
@@ -51,10 +54,11 @@ public final class Subscriptions implements AutoCloseable {
 
     public Subscriptions(EngineRuntime runtime, Clock clock, String nodeId) {
         this.engine = runtime.engine();
+        this.views = runtime.views();
         this.clock = clock;
         this.nodeTag = Base64.getUrlEncoder().withoutPadding().encodeToString(nodeId.getBytes(StandardCharsets.UTF_8));
         this.deadLetters = new DeadLetters(engine);
-        this.topUp = new TopUp(engine, runtime.browser(), deadLetters, clock);
+        this.topUp = new TopUp(engine, runtime.browser(), views, deadLetters, clock);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "kqf-subscriptions");
             thread.setDaemon(true);
@@ -65,12 +69,14 @@ public final class Subscriptions implements AutoCloseable {
         sweeper.scheduleWithFixedDelay(this::expireLapsed, 1, 1, TimeUnit.SECONDS);
     }
 
+    /** @throws EngineException BAD_REQUEST with the parser's message when the spec's selector is none */
     public Subscription create(SubscriptionSpec spec) {
+        MessageSelector selector = MessageSelector.parse(spec.selector());
         byte[] bits = new byte[16];
         random.nextBytes(bits);
         // 128 random bits, then the node that owns it (a later node may forward by it).
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bits) + "." + nodeTag;
-        Subscription subscription = new Subscription(id, spec, clock.millis());
+        Subscription subscription = new Subscription(id, spec, selector, clock.millis());
         live.put(id, subscription);
         return subscription;
     }
@@ -175,6 +181,7 @@ public final class Subscriptions implements AutoCloseable {
 
     private void releaseAll(Subscription subscription) {
         waits.cancel(subscription);
+        subscription.closeViews().forEach(views::close);
         List<CompletableFuture<Void>> releases = new ArrayList<>();
         for (Delivery delivery : subscription.drain()) {
             try {

@@ -15,6 +15,8 @@ import io.kqf.engine.Failures;
 import io.kqf.engine.QueueBrowser;
 import io.kqf.engine.QueueEngine;
 import io.kqf.engine.QueueNames;
+import io.kqf.engine.SelectorViews;
+import io.kqf.engine.select.MessageSelector;
 import io.kqf.engine.Ttl;
 
 /**
@@ -32,13 +34,15 @@ final class TopUp {
 
     private final QueueEngine engine;
     private final QueueBrowser browser;
+    private final SelectorViews views;
     private final DeadLetters deadLetters;
     private final Clock clock;
     private final AtomicInteger rotation = new AtomicInteger();
 
-    TopUp(QueueEngine engine, QueueBrowser browser, DeadLetters deadLetters, Clock clock) {
+    TopUp(QueueEngine engine, QueueBrowser browser, SelectorViews views, DeadLetters deadLetters, Clock clock) {
         this.engine = engine;
         this.browser = browser;
+        this.views = views;
         this.deadLetters = deadLetters;
         this.clock = clock;
     }
@@ -63,7 +67,7 @@ final class TopUp {
 
     /** One round: returns true when something was skipped, so another round may fill its place. */
     private boolean leaseMore(Subscription subscription, int wanted) {
-        List<String> queues = matchingQueues(subscription);
+        List<String> queues = leaseSources(subscription);
         DeliveryMode mode = DeliveryMode.leaseTo(subscription.id(), subscription.spec().ackTimeout());
         List<CompletableFuture<Optional<Delivery>>> pending = new ArrayList<>();
         List<String> open = new ArrayList<>(queues);
@@ -107,6 +111,34 @@ final class TopUp {
         Failures.await(CompletableFuture.allOf(settling.toArray(CompletableFuture[]::new)), KAFKA_ANSWER_NANOS,
                 "settling expired or dead-lettered messages");
         return skipped;
+    }
+
+    /**
+     * Where the subscription leases from: the queues its destination matches, or with a selector
+     * the selector's view of each (opened on first use, so a wildcard's new queue gets one too).
+     */
+    private List<String> leaseSources(Subscription subscription) {
+        List<String> queues = matchingQueues(subscription);
+        if (subscription.selector() == MessageSelector.ALL) {
+            return queues;
+        }
+        List<String> sources = new ArrayList<>(queues.size());
+        for (String base : queues) {
+            String view = subscription.viewOf(base);
+            if (view == null) {
+                Optional<String> opened = views.open(base, subscription.selector());
+                if (opened.isEmpty()) {
+                    continue;
+                }
+                view = opened.get();
+                if (!subscription.openedView(base, view)) {
+                    views.close(view);
+                    continue;
+                }
+            }
+            sources.add(view);
+        }
+        return sources;
     }
 
     /** The queues the destination matches now (a wildcard picks up new queues here), in a rotating order. */

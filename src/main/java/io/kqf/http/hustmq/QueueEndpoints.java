@@ -35,6 +35,7 @@ final class QueueEndpoints {
         RawQuery query = RawQuery.of(ctx.queryString());
         String queue = query.require("queue");
         String worker = HustmqParams.worker(query);
+        QueueNames.validate(queue); // the engine also leases from selector views' hidden queues; hustmq never names them
         var delivery = engine.deliver(queue, worker, mode(query));
         ctx.future(() -> delivery.thenAccept(taken -> render(ctx, queue, taken)));
     }

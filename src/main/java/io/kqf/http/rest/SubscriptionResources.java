@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import io.javalin.http.Context;
 import io.kqf.engine.AckToken;
 import io.kqf.engine.Delivery;
+import io.kqf.engine.SelectorViews;
 import io.kqf.engine.select.DestinationPattern;
 import io.kqf.engine.subscribe.Subscription;
 import io.kqf.engine.subscribe.SubscriptionSpec;
@@ -42,10 +43,7 @@ final class SubscriptionResources {
             throw new HttpFailure(400, "destination is missing");
         }
         String selector = ctx.formParam("selector");
-        if (selector != null && !selector.isBlank()) {
-            throw new HttpFailure(400, "selectors are not served yet; subscribe without one");
-        }
-        SubscriptionSpec spec = new SubscriptionSpec(DestinationPattern.parse(destination.replace('/', '.')), null,
+        SubscriptionSpec spec = new SubscriptionSpec(DestinationPattern.parse(destination.replace('/', '.')), selector,
                 number(ctx.formParam("prefetch"), 10, "prefetch"),
                 Duration.ofSeconds(number(ctx.formParam("timeout"), 300, "timeout")),
                 Duration.ofSeconds(number(ctx.formParam("ackTimeout"), 60, "ackTimeout")),
@@ -135,12 +133,14 @@ final class SubscriptionResources {
     }
 
     private static MessageEntry leasedEntry(String sid, Delivery delivery) {
-        String queue = RestNames.restName(delivery.queue());
-        MessageEntry browsed = QueueResources.entry(queue, delivery.priority(), delivery.partition(), delivery.message());
+        // A selector view's copy is shown as the message it copies: its queue, its place there.
+        SelectorViews.Original original = SelectorViews.original(delivery);
+        String queue = RestNames.restName(original.queue());
+        MessageEntry browsed = QueueResources.entry(queue, original.priority(), original.partition(), original.message());
         List<Link> links = new ArrayList<>(browsed.links());
         links.add(Link.of("edit", ackPath(sid, delivery)));
         return new MessageEntry(browsed.id(), browsed.title(), browsed.updated(), queue, delivery.priority(),
-                delivery.partition(), delivery.message().offset(), browsed.key(), browsed.headers(), browsed.contentType(),
+                original.partition(), original.message().offset(), browsed.key(), browsed.headers(), browsed.contentType(),
                 browsed.body(), browsed.bodyHref(), delivery.attempt(), Instant.ofEpochMilli(delivery.deadline()), links);
     }
 
