@@ -14,6 +14,7 @@ public final class QueueNames {
     /** hustmq queue names: 1-64 characters of [0-9A-Za-z_:.]. */
     private static final Pattern NAME = Pattern.compile("[0-9A-Za-z_:.]{1,64}");
     private static final String INTERNAL_PREFIX = "_kqf";
+    private static final String DEAD_LETTER_PREFIX = "DLQ.";
     /**
      * A selector view of a queue is the hidden queue {@code <queue>.__v<viewId>}: the '__' segment
      * keeps it out of every client's namespace (both APIs refuse such names), and its lane topics
@@ -33,7 +34,10 @@ public final class QueueNames {
         if (name == null || name.isEmpty()) {
             throw EngineException.badRequest("queue is missing");
         }
-        if (!NAME.matcher(name).matches()) {
+        // A queue's dead-letter queue (DLQ.<queue>) must exist for the longest queue name too.
+        String checked = name.startsWith(DEAD_LETTER_PREFIX) && name.length() > DEAD_LETTER_PREFIX.length()
+                ? name.substring(DEAD_LETTER_PREFIX.length()) : name;
+        if (!NAME.matcher(checked).matches()) {
             throw EngineException.badRequest("queue must be 1-64 characters of [0-9A-Za-z_:.]");
         }
         if (name.equals(".") || name.equals("..") || name.startsWith(INTERNAL_PREFIX)) {

@@ -48,6 +48,22 @@ class QueueNamesTest {
     }
 
     @Test
+    void the_dead_letter_queue_of_the_longest_name_is_valid_but_no_longer_name() {
+        String longest = "n".repeat(64);
+        assertEquals("DLQ." + longest, QueueNames.validate("DLQ." + longest));
+        assertThrows(EngineException.class, () -> QueueNames.validate("DLQ." + longest + "n"));
+    }
+
+    @Test
+    void selector_views_are_hidden_queues_no_client_can_name() {
+        String view = QueueNames.view("orders", "0123456789abcdef");
+        assertTrue(QueueNames.isView(view));
+        assertEquals("orders", QueueNames.baseOf(view));
+        assertThrows(EngineException.class, () -> QueueNames.validate(view));
+        assertFalse(QueueNames.isView("orders.__vnothex"));
+    }
+
+    @Test
     void internal_and_lane_names_are_reserved() {
         for (String name : List.of(".", "..", "_kqf", "_kqf.meta", "_kqf.leases", "_kqfx", "__", "__x",
                 "__consumer_offsets", "__transaction_state", "a.__x", "q.__p1", "q.__p2", "a.b.__c", "a.__",

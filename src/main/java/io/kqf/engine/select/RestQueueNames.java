@@ -13,12 +13,12 @@ import io.kqf.engine.EngineException;
  * {@code uk.products.books}). Categories are not stored: a category is a proper prefix of some
  * queue name, ending at a dot.
  *
- * <p>Length: at most {@value #MAX_LENGTH} characters, and the dead-letter queue {@code DLQ.X} of a
- * valid {@code X} is valid too (so up to {@value #MAX_DLQ_LENGTH}). Kafka allows 249 characters per
- * topic; a priority lane adds {@code .__p2} (5), which leaves 40 for {@code topic.prefix}.
+ * <p>Length: at most {@value #MAX_LENGTH} characters, the hustmq limit, so that every queue is
+ * reachable through both APIs; the dead-letter queue {@code DLQ.X} of a valid {@code X} is valid
+ * too (so up to {@value #MAX_DLQ_LENGTH}).
  */
 public final class RestQueueNames {
-    public static final int MAX_LENGTH = 200;
+    public static final int MAX_LENGTH = 64;
     public static final String DLQ_SEGMENT = "DLQ";
     static final int MAX_DLQ_LENGTH = DLQ_SEGMENT.length() + 1 + MAX_LENGTH;
     /** Would collide with the message sub-resources ({@code /queues/{path}/messages/{p}-{o}}). */

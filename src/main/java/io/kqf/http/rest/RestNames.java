@@ -1,9 +1,7 @@
 package io.kqf.http.rest;
 
-import java.util.regex.Pattern;
-
 import io.kqf.engine.QueueNames;
-import io.kqf.http.HttpFailure;
+import io.kqf.engine.select.RestQueueNames;
 
 /**
  * REST queue names: dot-separated segments of {@code [A-Za-z0-9_-]}, written with slashes in paths
@@ -12,29 +10,12 @@ import io.kqf.http.HttpFailure;
  * queue with ':' where REST has '-' ({@link QueueNames#fromDashed}).
  */
 final class RestNames {
-    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-]+");
-
     private RestNames() {
     }
 
     /** The dotted name of a path or a dotted name; 400 with the reason when it cannot be a queue. */
     static String dotted(String pathOrName) {
-        String name = pathOrName.replace('/', '.');
-        if (name.isEmpty()) {
-            throw new HttpFailure(400, "queue name is missing");
-        }
-        for (String segment : name.split("\\.", -1)) {
-            if (!SEGMENT.matcher(segment).matches()) {
-                throw new HttpFailure(400, "queue names are dot- or slash-separated segments of [A-Za-z0-9_-]: " + pathOrName);
-            }
-            if (segment.equals("messages")) {
-                throw new HttpFailure(400, "'messages' is a reserved segment");
-            }
-            if (segment.startsWith("__")) {
-                throw new HttpFailure(400, "names with a segment starting '__' are reserved");
-            }
-        }
-        return name;
+        return RestQueueNames.validate(RestQueueNames.fromPath(pathOrName));
     }
 
     static String engineName(String dotted) {

@@ -44,7 +44,7 @@ class RestQueueNamesTest {
     }
 
     @Test
-    void names_are_at_most_200_characters_and_their_dead_letter_queue_4_more() {
+    void names_are_at_most_64_characters_and_their_dead_letter_queue_4_more() {
         assertBadName("n".repeat(RestQueueNames.MAX_LENGTH + 1));
         String longest = "n".repeat(RestQueueNames.MAX_LENGTH);
         assertEquals("DLQ." + longest, RestQueueNames.validate("DLQ." + longest));
