@@ -27,6 +27,8 @@ public final class EngineRuntime implements AutoCloseable {
     private static final int RECORD_READERS = 4;
     /** Idempotent-publish claims of every node (engine.dedup), kept for the dedup window. */
     static final String DEDUP_TOPIC = "_kqf.dedup";
+    /** The secret every node signs publish tokens with (engine.dedup.TokenSecret). */
+    static final String SECRETS_TOPIC = "_kqf.secrets";
     /** Threads that complete engine futures (and so run what callers chained to them). */
     private static final int COMPLETION_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
@@ -42,6 +44,7 @@ public final class EngineRuntime implements AutoCloseable {
     private final QueueEvents events;
     private final io.kqf.engine.dedup.DedupRegistry dedup;
     private final SelectorViews views;
+    private final io.kqf.engine.dedup.PublishTokens tokens;
     private final RecordReader reader;
     private final ScheduledExecutorService waitTimer;
     private final ExecutorService completions;
@@ -49,12 +52,13 @@ public final class EngineRuntime implements AutoCloseable {
     private EngineRuntime(RecordWriter writer, TopicAdmin admin, MetaStore metaStore, Poller poller,
                           QueueEngine engine, PushQueues push, LongPolls longPolls, TaskExchange tasks,
                           QueueBrowser browser, QueueEvents events, io.kqf.engine.dedup.DedupRegistry dedup,
-                          SelectorViews views, RecordReader reader,
+                          io.kqf.engine.dedup.PublishTokens tokens, SelectorViews views, RecordReader reader,
                           ScheduledExecutorService waitTimer, ExecutorService completions) {
         this.browser = browser;
         this.events = events;
         this.dedup = dedup;
         this.views = views;
+        this.tokens = tokens;
         this.completions = completions;
         this.writer = writer;
         this.admin = admin;
@@ -115,11 +119,14 @@ public final class EngineRuntime implements AutoCloseable {
                 DEDUP_TOPIC, clock, io.kqf.engine.dedup.DedupRegistry.DEFAULT_WINDOW,
                 io.kqf.engine.dedup.DedupRegistry.DEFAULT_MAXIMUM_SIZE);
         dedup.start(Duration.ofSeconds(60));
+        io.kqf.engine.dedup.PublishTokens tokens = new io.kqf.engine.dedup.PublishTokens(
+                io.kqf.engine.dedup.TokenSecret.shared(clients, admin, writer, SECRETS_TOPIC),
+                io.kqf.engine.dedup.DedupRegistry.DEFAULT_WINDOW, clock);
         SelectorViews views = new SelectorViews(engine, registry, clients, admin, reader, options.groupId());
         log.info("queue engine started: node {}, group {}, {} queues", options.nodeId(), options.groupId(),
                 registry.existing().size());
         return new EngineRuntime(writer, admin, metaStore, poller, engine, push, longPolls, tasks, browser, events,
-                dedup, views, reader, waitTimer, completions);
+                dedup, tokens, views, reader, waitTimer, completions);
     }
 
     private static ThreadFactory daemon(String name) {
@@ -146,6 +153,11 @@ public final class EngineRuntime implements AutoCloseable {
     /** Which (queue, idempotency key) pairs were published within the window, and where. */
     public io.kqf.engine.dedup.DedupRegistry dedup() {
         return dedup;
+    }
+
+    /** Mints and verifies the signed tokens of the double-request publish (any node verifies any node's). */
+    public io.kqf.engine.dedup.PublishTokens tokens() {
+        return tokens;
     }
 
     /** The selector views of queues (each distinct selector's own position and leases). */

@@ -11,6 +11,9 @@ import java.util.List;
  * @param headers   in record order; a name may repeat
  */
 public record Message(long offset, long timestamp, byte[] key, byte[] value, List<Header> headers) {
+    /** The record header both front ends keep a message's media type in (none: application/octet-stream). */
+    public static final String CONTENT_TYPE_HEADER = "content-type";
+
     /** A record header: a name and its raw value (null allowed, as Kafka allows). */
     public record Header(String name, byte[] value) {
     }

@@ -382,8 +382,13 @@ public final class QueueEngine {
     }
 
     /** Deletes the queue: every record acknowledged (leases included), then its attributes removed. */
+    /** Deletes a queue (every message acked, its attributes removed) and its selector views. */
     public void delete(String queueName) {
-        purger.delete(requirePlain(queueName));
+        QueueState queue = requirePlain(queueName);
+        for (QueueState view : registry.viewsOf(queueName)) {
+            purger.delete(view);
+        }
+        purger.delete(queue);
     }
 
     public QueueStat stat(String queueName) {

@@ -89,6 +89,17 @@ final class QueueRegistry implements LaneDirectory {
         return queue == null || queue.meta() == null ? null : queue;
     }
 
+    /** The existing selector views of queue {@code base}. */
+    List<QueueState> viewsOf(String base) {
+        List<QueueState> views = new ArrayList<>();
+        queues.values().forEach(q -> {
+            if (q.meta() != null && QueueNames.isView(q.name) && QueueNames.baseOf(q.name).equals(base)) {
+                views.add(q);
+            }
+        });
+        return views;
+    }
+
     /** Every existing queue clients name: selector views' hidden queues are left out. */
     List<QueueState> existing() {
         List<QueueState> all = new ArrayList<>();

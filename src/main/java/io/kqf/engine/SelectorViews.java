@@ -58,13 +58,13 @@ public final class SelectorViews implements AutoCloseable {
             return Optional.empty();
         }
         String view = QueueNames.view(base, selector.viewId());
-        registry.findOrCreateView(view, baseQueue);
+        long created = registry.findOrCreateView(view, baseQueue).meta().created();
         synchronized (this) {
             if (closed) {
                 throw EngineException.unavailable("the engine is stopping");
             }
             holders.merge(view, 1, Integer::sum);
-            feeds.computeIfAbsent(view, v -> start(base, v, selector));
+            feeds.computeIfAbsent(view, v -> start(base, v, selector, created));
         }
         return Optional.of(view);
     }
@@ -83,8 +83,13 @@ public final class SelectorViews implements AutoCloseable {
         }
     }
 
-    private Running start(String base, String view, MessageSelector selector) {
-        String group = baseGroup + ".view." + selector.viewId();
+    /**
+     * @param created when the view was created: its group is that incarnation's, so a view deleted
+     *                with its queue and created again starts at what is pending then, not where the
+     *                old one stopped
+     */
+    private Running start(String base, String view, MessageSelector selector, long created) {
+        String group = baseGroup + ".view." + selector.viewId() + "." + created;
         ViewFeed feed = new ViewFeed(base, view, selector, engine, registry,
                 clients.progressConsumer(group, group + "-" + base), admin, reader, baseGroup);
         Thread thread = new Thread(feed, "kqf-view-" + view);

@@ -104,7 +104,8 @@ final class ViewFeed implements Runnable {
 
     private void copyOnce() {
         assignNewLanes();
-        if (consumer.assignment().isEmpty()) {
+        // A view deleted with its queue copies nothing until it is opened again.
+        if (consumer.assignment().isEmpty() || registry.find(view) == null) {
             try {
                 stopped.await(POLL.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {

@@ -1,11 +1,14 @@
 package io.kqf.http.hustmq;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 
 import io.javalin.http.Context;
 import io.kqf.engine.AckToken;
 import io.kqf.engine.Delivery;
 import io.kqf.engine.DeliveryMode;
+import io.kqf.engine.Message;
 import io.kqf.engine.QueueEngine;
 import io.kqf.engine.QueueNames;
 import io.kqf.http.HttpFailure;
@@ -26,8 +29,14 @@ final class QueueEndpoints {
         RawQuery query = RawQuery.of(ctx.queryString());
         String queue = query.require("queue");
         int priority = HustmqParams.priority(query, false);
-        byte[] item = HustmqParams.item(ctx.bodyAsBytes(), query, 400);
-        var stored = engine.put(queue, priority, item);
+        byte[] body = ctx.bodyAsBytes();
+        byte[] item = HustmqParams.item(body, query, 400);
+        // Kept for the REST API, which serves a message with its media type: item= is text, a
+        // body is what the request said it was.
+        String contentType = body.length == 0 ? "text/plain" : ctx.header("Content-Type");
+        Map<String, byte[]> headers = contentType == null || contentType.isBlank() ? Map.of()
+                : Map.of(Message.CONTENT_TYPE_HEADER, contentType.getBytes(StandardCharsets.UTF_8));
+        var stored = engine.put(queue, priority, null, item, headers);
         ctx.future(() -> stored.thenRun(() -> ctx.status(200)));
     }
 

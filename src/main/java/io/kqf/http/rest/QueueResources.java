@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,8 +13,6 @@ import io.kqf.engine.EngineException;
 import io.kqf.engine.Message;
 import io.kqf.engine.QueueBrowser;
 import io.kqf.engine.QueueEngine;
-import io.kqf.engine.StoredAt;
-import io.kqf.engine.Ttl;
 import io.kqf.http.HttpFailure;
 import io.kqf.http.rest.doc.Entry;
 import io.kqf.http.rest.doc.Feed;
@@ -27,18 +24,15 @@ import io.kqf.http.rest.doc.Representation;
 /** Queues as resources: create, list, browse, publish, and a message with its raw body. Thin: parse, call, render. */
 final class QueueResources {
     /** The record header a message's content type is kept in. */
-    static final String CONTENT_TYPE_HEADER = "content-type";
+    static final String CONTENT_TYPE_HEADER = Message.CONTENT_TYPE_HEADER;
     private static final int DEFAULT_LIMIT = 50;
     private static final int MAX_LIMIT = 500;
 
     private final QueueEngine engine;
     private final QueueBrowser browser;
-    private final GuidPublish guidPublish;
-
-    QueueResources(QueueEngine engine, QueueBrowser browser, GuidPublish guidPublish) {
+    QueueResources(QueueEngine engine, QueueBrowser browser) {
         this.engine = engine;
         this.browser = browser;
-        this.guidPublish = guidPublish;
     }
 
     /** POST /queues with form {@code name}: 201 created, 200 when it existed. */
@@ -135,51 +129,14 @@ final class QueueResources {
                 representation.writer().entry(entry(name, id.priority(), id.partition(), message)));
     }
 
-    /** POST /queues/{path} with a body: publishes once (201 + Location + the stored entry). */
-    void publish(Context ctx) {
-        Representation representation = Representation.negotiate(ctx.header("Accept"));
+    /** DELETE /queues/{path}: 204; the queue's messages and attributes are gone, its views too; unknown → 404. */
+    void delete(Context ctx) {
         String name = RestNames.dotted(ctx.pathParam("path"));
-        byte[] body = ctx.bodyAsBytes();
-        String guid = ctx.queryParam("guid") != null ? ctx.queryParam("guid") : ctx.header("Idempotency-Key");
-        if (guid != null) {
-            GuidPublish.validGuid(guid);
-        } else if (body.length == 0) {
-            throw new HttpFailure(400, "the double-request publish (an empty POST for a message URL) is not served yet; send the message as the body");
+        if (!exists(name)) {
+            throw new EngineException(EngineException.Reason.NO_SUCH_QUEUE, "no queue " + name);
         }
-        Map<String, byte[]> headers = new LinkedHashMap<>();
-        ctx.queryParamMap().forEach((param, values) -> {
-            if (param.startsWith("prop.") && param.length() > 5 && !values.isEmpty()) {
-                headers.put(param.substring(5), values.get(values.size() - 1).getBytes(StandardCharsets.UTF_8));
-            }
-        });
-        String contentType = ctx.header("Content-Type");
-        if (contentType != null && !contentType.isBlank()) {
-            headers.put(CONTENT_TYPE_HEADER, contentType.getBytes(StandardCharsets.UTF_8));
-        }
-        String ttl = ctx.queryParam("ttl");
-        if (ttl != null) {
-            long seconds = intParam(ttl, 0, 1, Integer.MAX_VALUE, "ttl");
-            headers.put(Ttl.HEADER, Ttl.headerValue(System.currentTimeMillis() + seconds * 1000));
-        }
-        String key = ctx.queryParam("key");
-        byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
-        var stored = guid == null
-                ? engine.put(RestNames.engineName(name), 0, keyBytes, body, headers).thenApply(at -> new GuidPublish.Outcome(at, true))
-                : guidPublish.publish(RestNames.engineName(name), guid, contentType, keyBytes, body, headers);
-        ctx.future(() -> stored.thenAccept(outcome -> {
-            StoredAt at = outcome.at();
-            MessageIds id = new MessageIds(at.priority(), at.partition(), at.offset());
-            ctx.header("Location", RestNames.path(name) + "/messages/" + id.spelled());
-            Message message = new Message(at.offset(), at.timestamp(), keyBytes, body, asHeaders(headers));
-            Responses.send(ctx, outcome.fresh() ? 201 : 200, representation.entryType(),
-                    representation.writer().entry(entry(name, at.priority(), at.partition(), message)));
-        }));
-    }
-
-    private static List<Message.Header> asHeaders(Map<String, byte[]> headers) {
-        List<Message.Header> list = new ArrayList<>();
-        headers.forEach((n, v) -> list.add(new Message.Header(n, v)));
-        return list;
+        engine.delete(RestNames.engineName(name));
+        ctx.status(204);
     }
 
     private boolean exists(String dotted) {
@@ -245,7 +202,7 @@ final class QueueResources {
         return value;
     }
 
-    private static int intParam(String text, int fallback, int min, int max, String what) {
+    static int intParam(String text, int fallback, int min, int max, String what) {
         if (text == null) {
             return fallback;
         }

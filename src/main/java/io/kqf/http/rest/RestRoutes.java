@@ -13,17 +13,18 @@ import io.kqf.http.rest.doc.Representation;
 import io.kqf.http.rest.doc.ServiceDocument;
 
 /**
- * The RESTful queue API's routes. This first slice serves the service document and the queues
- * (create, list, browse, publish, a message and its body) and subscriptions as leases (without
- * selectors yet).
+ * The RESTful queue API's routes: the service document, queues (create, list, browse, delete, a
+ * message and its body), sending (plain, guid and token publishes) and subscriptions as leases.
  */
 public final class RestRoutes implements FrontEnd {
     private final QueueResources queues;
+    private final PublishResources publishing;
     private final SubscriptionResources subscriptions;
 
     public RestRoutes(EngineRuntime runtime, Subscriptions subscriptions) {
-        this.queues = new QueueResources(runtime.engine(), runtime.browser(),
-                new GuidPublish(runtime.engine(), runtime.dedup()));
+        this.queues = new QueueResources(runtime.engine(), runtime.browser());
+        this.publishing = new PublishResources(runtime.engine(),
+                new IdempotentPublish(runtime.engine(), runtime.dedup(), runtime.tokens()));
         this.subscriptions = new SubscriptionResources(subscriptions);
     }
 
@@ -39,8 +40,9 @@ public final class RestRoutes implements FrontEnd {
         routes.addHttpHandler(HandlerType.POST, "/queues", queues::create);
         routes.addHttpHandler(HandlerType.GET, "/queues", queues::list);
         routes.addHttpHandler(HandlerType.GET, "/queues/<path>", queues::get);
-        routes.addHttpHandler(HandlerType.PUT, "/queues/<path>", queues::put);
-        routes.addHttpHandler(HandlerType.POST, "/queues/<path>", queues::publish);
+        routes.addHttpHandler(HandlerType.PUT, "/queues/<path>", this::put);
+        routes.addHttpHandler(HandlerType.POST, "/queues/<path>", publishing::publish);
+        routes.addHttpHandler(HandlerType.DELETE, "/queues/<path>", queues::delete);
         routes.addHttpHandler(HandlerType.POST, "/subscriptions", subscriptions::create);
         routes.addHttpHandler(HandlerType.GET, "/subscriptions/{sid}", subscriptions::feed);
         routes.addHttpHandler(HandlerType.POST, "/subscriptions/{sid}/renew", subscriptions::renew);
@@ -48,6 +50,15 @@ public final class RestRoutes implements FrontEnd {
         routes.addHttpHandler(HandlerType.DELETE, "/subscriptions/{sid}/messages/{mid}", subscriptions::ack);
         routes.addHttpHandler(HandlerType.POST, "/subscriptions/{sid}/messages/{mid}/renew", subscriptions::renewMessage);
         routes.addHttpHandler(HandlerType.POST, "/subscriptions/{sid}/messages/{mid}/release", subscriptions::release);
+    }
+
+    /** PUT on a token's publish URL stores the message; on a queue's path it creates the queue. */
+    private void put(Context ctx) {
+        if (PublishResources.isTokenUrl(ctx.pathParam("path"))) {
+            publishing.publishWithToken(ctx);
+        } else {
+            queues.put(ctx);
+        }
     }
 
     private static void service(Context ctx) {

@@ -179,6 +179,19 @@ class SelectorViewsTest {
     }
 
     @Test
+    void deleting_a_queue_deletes_its_views_and_a_new_view_starts_afresh() throws Exception {
+        put("gone", "old", "book", null);
+        Subscription before = subscribe("gone", "kind = 'book'", 10);
+        assertEquals(List.of("old"), holding(before, 1));
+        subscriptions.delete(before.id());
+        runtime.engine().delete("gone");
+
+        put("gone", "new", "book", null);
+        Subscription after = subscribe("gone", "kind = 'book'", 10);
+        assertEquals(List.of("new"), holding(after, 1));
+    }
+
+    @Test
     void a_bad_selector_is_refused_with_the_parsers_reason() {
         EngineException refused = assertThrows(EngineException.class, () -> subscribe("x", "kind = ", 1));
         assertEquals(EngineException.Reason.BAD_REQUEST, refused.reason());

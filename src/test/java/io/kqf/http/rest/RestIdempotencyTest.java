@@ -68,4 +68,55 @@ class RestIdempotencyTest {
         assertEquals(1, feed.getEntries().size(), "published once");
     }
 
+    @Test
+    void a_token_publish_is_stored_once_and_any_node_verifies_the_token() throws Exception {
+        HttpResponse<byte[]> minted = send("POST", "/queues/tokens/orders", "");
+        assertEquals(201, minted.statusCode(), text(minted));
+        String url = minted.headers().firstValue("Location").orElseThrow();
+        assertTrue(url.startsWith("/queues/tokens/orders/messages/new/"), url);
+        assertEquals(404, send("GET", "/queues/tokens/orders", null).statusCode(), "minting creates no queue");
+
+        HttpResponse<byte[]> stored = send("POST", url + "?prop.lang=en", "{\"n\":1}", "Content-Type", "application/json");
+        assertEquals(201, stored.statusCode(), text(stored));
+        String location = stored.headers().firstValue("Location").orElseThrow();
+        AtomCheck.entry(stored.body());
+        JsonNode json = new ObjectMapper().readTree(send("GET", location, null, "Accept", "application/json").body());
+        assertEquals("en", json.get("headers").get("lang").asText(), "prop.* is stored on a token publish too");
+        HttpResponse<byte[]> repeat = send("PUT", url, "{\"n\":1}", "Content-Type", "application/json");
+        assertEquals(200, repeat.statusCode(), text(repeat));
+        assertEquals(location, repeat.headers().firstValue("Location").orElseThrow());
+        assertEquals(409, send("PUT", url, "{\"n\":2}", "Content-Type", "application/json").statusCode());
+        assertEquals(409, send("PUT", url, "{\"n\":1}", "Content-Type", "text/plain").statusCode());
+
+        String token = url.substring(url.lastIndexOf('/') + 1);
+        String forged = token.substring(0, token.length() - 2) + (token.endsWith("AA") ? "BB" : "AA");
+        HttpResponse<byte[]> refused = send("POST", "/queues/tokens/orders/messages/new/" + forged, "x");
+        assertEquals(400, refused.statusCode());
+        assertTrue(text(refused).contains("forged"), text(refused));
+        assertEquals(400, send("POST", "/queues/tokens/other/messages/new/" + token, "x").statusCode(),
+                "a token is bound to its queue");
+        assertEquals(400, send("PUT", "/queues/tokens/orders/messages/new/", "x").statusCode());
+
+        java.util.Map<String, String> second = new java.util.HashMap<>(node.settings());
+        second.put("node.id", node.settings().get("node.id") + "-tokens");
+        try (TestFacade other = TestFacade.start(second)) {
+            RestClient otherRest = new RestClient(other.http.base());
+            HttpResponse<byte[]> elsewhere = otherRest.send("PUT", url, "{\"n\":1}", "Content-Type", "application/json");
+            assertEquals(200, elsewhere.statusCode(), "the secret and the registry live in Kafka: " + text(elsewhere));
+            assertEquals(location, elsewhere.headers().firstValue("Location").orElseThrow());
+            String mintedThere = otherRest.send("POST", "/queues/tokens/orders", "").headers().firstValue("Location")
+                    .orElseThrow();
+            assertEquals(201, send("POST", mintedThere, "second").statusCode(), "a token minted there is good here");
+        }
+        // The second node's leaving rebalances the group: browse answers 503 until this node serves the partition again.
+        HttpResponse<byte[]> browsed = io.kqf.support.Await.until("the queue served here again", () -> {
+            try {
+                HttpResponse<byte[]> page = send("GET", "/queues/tokens/orders", null);
+                return page.statusCode() == 503 ? null : page;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertEquals(2, AtomCheck.feed(browsed.body()).getEntries().size());
+    }
 }

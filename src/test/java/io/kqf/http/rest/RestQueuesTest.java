@@ -131,6 +131,32 @@ class RestQueuesTest {
         assertTrue(new ObjectMapper().readTree(json.body()).has("error"));
     }
 
+    @Test
+    void a_deleted_queue_is_gone_and_its_name_can_be_used_again_at_once() throws Exception {
+        assertEquals(201, send("POST", "/queues/doomed/q", "one", "Content-Type", "text/plain").statusCode());
+        assertEquals(204, send("DELETE", "/queues/doomed/q", null).statusCode());
+        assertEquals(404, send("GET", "/queues/doomed/q", null).statusCode());
+        assertEquals(404, send("DELETE", "/queues/doomed/q", null).statusCode());
+        assertEquals(404, send("DELETE", "/queues/doomed", null).statusCode(), "a category is no queue");
+        assertEquals(404, send("DELETE", "/queues/never/was", null).statusCode());
+        assertEquals(404, node.http.get("/get?queue=doomed.q&worker=worker1").status(), "hustmq sees it gone too");
+
+        assertEquals(201, send("PUT", "/queues/doomed/q", null).statusCode());
+        assertEquals(201, send("POST", "/queues/doomed/q", "two", "Content-Type", "text/plain").statusCode());
+        Feed feed = AtomCheck.feed(send("GET", "/queues/doomed/q", null).body());
+        assertEquals(1, feed.getEntries().size(), "the old message does not come back");
+    }
+
+    @Test
+    void a_hustmq_put_keeps_its_media_type() throws Exception {
+        assertEquals(200, node.http.get("/put?queue=typed&item=abc").status());
+        Feed feed = AtomCheck.feed(send("GET", "/queues/typed", null).body());
+        String id = ((Entry) feed.getEntries().get(0)).getTitle();
+        HttpResponse<byte[]> body = send("GET", "/queues/typed/messages/" + id + "/body", null);
+        assertEquals("abc", text(body));
+        assertTrue(body.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain"));
+    }
+
     private static String next(String linkHeader) {
         Matcher m = Pattern.compile("<([^>]+)>;\\s*rel=\"next\"").matcher(linkHeader);
         return m.find() ? m.group(1) : null;
