@@ -25,4 +25,8 @@ public interface FrontEnd {
      * every response with that status, so an answer a handler already gave must be left alone.
      */
     void renderJavalinStatus(int status, String reason, Context ctx);
+
+    /** The server is about to stop: end what streams, while it can still be sent. */
+    default void stopping() {
+    }
 }

@@ -10,9 +10,11 @@ import io.javalin.Javalin;
  */
 public final class HttpServer implements AutoCloseable {
     private final Javalin app;
+    private final List<FrontEnd> frontEnds;
 
-    private HttpServer(Javalin app) {
+    private HttpServer(Javalin app, List<FrontEnd> frontEnds) {
         this.app = app;
+        this.frontEnds = frontEnds;
     }
 
     /**
@@ -41,7 +43,7 @@ public final class HttpServer implements AutoCloseable {
             frontEnds.forEach(frontEnd -> frontEnd.register(config.routes));
         });
         app.start();
-        return new HttpServer(app);
+        return new HttpServer(app, List.copyOf(frontEnds));
     }
 
     public int port() {
@@ -50,6 +52,8 @@ public final class HttpServer implements AutoCloseable {
 
     @Override
     public void close() {
+        // Streams end with their own last word while the server can still send it.
+        frontEnds.forEach(FrontEnd::stopping);
         app.stop();
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,9 +17,9 @@ import io.kqf.engine.QueueNames;
 
 /**
  * Subscription GETs parked until a message can be leased ({@code Prefer: wait}, streams). A
- * change on a queue a parked subscription's destination matches retries its top-up on the
- * completion pool (never on the engine thread that signalled); the wait's end answers empty.
- * Parked requests hold no thread.
+ * change on a queue a parked subscription's destination matches, or an ack or release by the
+ * subscription, retries its top-up on the given pool (never on the engine thread that
+ * signalled); the wait's end answers empty. Parked requests hold no thread.
  */
 final class SubscriptionWaits {
     /** One parked request. */
@@ -68,9 +69,22 @@ final class SubscriptionWaits {
         }
     }
 
+    /** The subscription made room under its prefetch (an ack, a release): its parked requests try again. */
+    void wake(Subscription subscription) {
+        for (Parked request : parked.keySet()) {
+            if (request.subscription == subscription) {
+                retry(request);
+            }
+        }
+    }
+
     private void retry(Parked request) {
         if (!request.answer.isDone() && request.signals.getAndIncrement() == 0) {
-            retries.execute(() -> attempt(request));
+            try {
+                retries.execute(() -> attempt(request));
+            } catch (RejectedExecutionException e) {
+                request.answer.complete(List.of()); // Shutting down: answer as the wait's end would.
+            }
         }
     }
 

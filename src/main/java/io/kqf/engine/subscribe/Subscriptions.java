@@ -10,9 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -38,6 +43,8 @@ public final class Subscriptions implements AutoCloseable {
     private static final long KAFKA_ANSWER_NANOS = TimeUnit.SECONDS.toNanos(30);
     /** How long an expired subscription is remembered, so its requests answer "expired", not "unknown". */
     private static final Duration REMEMBER_EXPIRED = Duration.ofHours(1);
+    /** Parked requests retried at once; each mostly waits for a journal write. */
+    private static final int TOP_UP_THREADS = 16;
 
     private final QueueEngine engine;
     private final SelectorViews views;
@@ -51,6 +58,7 @@ public final class Subscriptions implements AutoCloseable {
     private final DeadLetters deadLetters;
     private final SubscriptionWaits waits;
     private final ScheduledExecutorService sweeper;
+    private final ExecutorService topUps;
 
     public Subscriptions(EngineRuntime runtime, Clock clock, String nodeId) {
         this.engine = runtime.engine();
@@ -64,7 +72,17 @@ public final class Subscriptions implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        this.waits = new SubscriptionWaits(sweeper, runtime.completions());
+        // Top-ups block on journal writes that the engine's completion pool completes, so the
+        // retries of parked requests need threads of their own (on that pool they could deadlock).
+        ThreadPoolExecutor topUps = new ThreadPoolExecutor(TOP_UP_THREADS, TOP_UP_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "kqf-subscription-topup");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        topUps.allowCoreThreadTimeOut(true);
+        this.topUps = topUps;
+        this.waits = new SubscriptionWaits(sweeper, topUps);
         runtime.onQueueChanged(waits::queueChanged);
         sweeper.scheduleWithFixedDelay(this::expireLapsed, 1, 1, TimeUnit.SECONDS);
     }
@@ -109,15 +127,31 @@ public final class Subscriptions implements AutoCloseable {
      * an empty answer is held until a message can be leased or the wait ends (then empty).
      */
     public CompletableFuture<List<Delivery>> leased(String id, Duration wait) {
+        return leasedUnseen(id, wait, delivery -> true);
+    }
+
+    /**
+     * As {@link #leased}, but answers only the leased messages {@code unseen} accepts, and waits
+     * while there are none: a stream asks for what it has not sent yet. An ack or a release by
+     * the subscription also ends the wait, since it makes room under the prefetch.
+     */
+    public CompletableFuture<List<Delivery>> leasedUnseen(String id, Duration wait, Predicate<Delivery> unseen) {
         Subscription subscription = touch(id);
-        List<Delivery> now = topUp.fill(subscription);
+        Supplier<List<Delivery>> attempt = () -> {
+            // Deleted or expired meanwhile: the wait ends with that answer, not an empty one later.
+            Subscription still = require(id);
+            return topUp.fill(still).stream().filter(unseen).toList();
+        };
+        List<Delivery> now = attempt.get();
         if (!now.isEmpty() || wait.isZero()) {
             return CompletableFuture.completedFuture(now);
         }
-        return waits.park(subscription, wait, () -> {
-            Subscription still = live.get(id);
-            return still == null ? List.of() : topUp.fill(still);
-        });
+        return waits.park(subscription, wait, attempt);
+    }
+
+    /** The messages the subscription holds now, in the order they were leased (no top-up). */
+    public List<Delivery> held(String id) {
+        return touch(id).held();
     }
 
     /** Acks a message leased to the subscription; repeating an ack it made answers as the first did. */
@@ -126,7 +160,10 @@ public final class Subscriptions implements AutoCloseable {
         if (subscription.ackedAlready(queue, token)) {
             return CompletableFuture.completedFuture(null);
         }
-        return engine.ack(queue, token, id).thenRun(() -> subscription.acked(queue, token));
+        return engine.ack(queue, token, id).thenRun(() -> {
+            subscription.acked(queue, token);
+            waits.wake(subscription);
+        });
     }
 
     /** Extends a message's lease by the subscription's ackTimeout; completes with the new deadline. */
@@ -142,15 +179,20 @@ public final class Subscriptions implements AutoCloseable {
     public CompletableFuture<Void> release(String id, String queue, AckToken token, boolean deadLetter) {
         Subscription subscription = touch(id);
         if (!deadLetter) {
-            return engine.release(queue, token, id, Duration.ZERO)
-                    .thenRun(() -> subscription.released(queue, token));
+            return engine.release(queue, token, id, Duration.ZERO).thenRun(() -> {
+                subscription.released(queue, token);
+                waits.wake(subscription);
+            });
         }
         Delivery held = subscription.held().stream()
                 .filter(d -> d.queue().equals(queue) && d.token().equals(token)).findFirst()
                 .orElseThrow(() -> new EngineException(EngineException.Reason.NOT_OUTSTANDING,
                         "that message is not leased to subscription " + id));
         return deadLetters.move(held, id, held.attempt(), "released to the dead-letter queue by its consumer")
-                .thenRun(() -> subscription.acked(queue, token));
+                .thenRun(() -> {
+                    subscription.acked(queue, token);
+                    waits.wake(subscription);
+                });
     }
 
     /** Closes a subscription: its leases go back to their queues now. */
@@ -208,5 +250,6 @@ public final class Subscriptions implements AutoCloseable {
     @Override
     public void close() {
         sweeper.shutdownNow();
+        topUps.shutdownNow();
     }
 }

@@ -14,18 +14,21 @@ import io.kqf.http.rest.doc.ServiceDocument;
 
 /**
  * The RESTful queue API's routes: the service document, queues (create, list, browse, delete, a
- * message and its body), sending (plain, guid and token publishes) and subscriptions as leases.
+ * message and its body), sending (plain, guid and token publishes) and subscriptions as leases, with their
+ * event streams.
  */
 public final class RestRoutes implements FrontEnd {
     private final QueueResources queues;
     private final PublishResources publishing;
     private final SubscriptionResources subscriptions;
+    private final SubscriptionStream streams;
 
     public RestRoutes(EngineRuntime runtime, Subscriptions subscriptions) {
         this.queues = new QueueResources(runtime.engine(), runtime.browser());
         this.publishing = new PublishResources(runtime.engine(),
                 new IdempotentPublish(runtime.engine(), runtime.dedup(), runtime.tokens()));
         this.subscriptions = new SubscriptionResources(subscriptions);
+        this.streams = new SubscriptionStream(subscriptions);
     }
 
     @Override
@@ -45,6 +48,7 @@ public final class RestRoutes implements FrontEnd {
         routes.addHttpHandler(HandlerType.DELETE, "/queues/<path>", queues::delete);
         routes.addHttpHandler(HandlerType.POST, "/subscriptions", subscriptions::create);
         routes.addHttpHandler(HandlerType.GET, "/subscriptions/{sid}", subscriptions::feed);
+        routes.addHttpHandler(HandlerType.GET, "/subscriptions/{sid}/stream", streams::open);
         routes.addHttpHandler(HandlerType.POST, "/subscriptions/{sid}/renew", subscriptions::renew);
         routes.addHttpHandler(HandlerType.DELETE, "/subscriptions/{sid}", subscriptions::delete);
         routes.addHttpHandler(HandlerType.DELETE, "/subscriptions/{sid}/messages/{mid}", subscriptions::ack);
@@ -66,6 +70,11 @@ public final class RestRoutes implements FrontEnd {
         Responses.send(ctx, 200, representation.serviceType(), representation.writer().service(new ServiceDocument(
                 List.of(new ServiceDocument.Collection("queues", "/queues"),
                         new ServiceDocument.Collection("subscriptions", "/subscriptions")))));
+    }
+
+    @Override
+    public void stopping() {
+        streams.endAll("the server is shutting down; reconnect with Last-Event-ID");
     }
 
     @Override

@@ -128,11 +128,16 @@ final class SubscriptionResources {
     }
 
     static String ackPath(String sid, Delivery delivery) {
-        return "/subscriptions/" + sid + "/messages/" + RestNames.restName(delivery.queue()) + "~" + delivery.priority()
-                + "-" + delivery.partition() + "-" + delivery.message().offset() + "-" + delivery.attempt();
+        return "/subscriptions/" + sid + "/messages/" + mid(delivery);
     }
 
-    private static MessageEntry leasedEntry(String sid, Delivery delivery) {
+    /** A leased message's id: its URI's last segment, and its event id on a stream. */
+    static String mid(Delivery delivery) {
+        return RestNames.restName(delivery.queue()) + "~" + delivery.priority() + "-" + delivery.partition() + "-"
+                + delivery.message().offset() + "-" + delivery.attempt();
+    }
+
+    static MessageEntry leasedEntry(String sid, Delivery delivery) {
         // A selector view's copy is shown as the message it copies: its queue, its place there.
         SelectorViews.Original original = SelectorViews.original(delivery);
         String queue = RestNames.restName(original.queue());
