@@ -29,6 +29,8 @@ public final class EngineRuntime implements AutoCloseable {
     static final String DEDUP_TOPIC = "_kqf.dedup";
     /** The secret every node signs publish tokens with (engine.dedup.TokenSecret). */
     static final String SECRETS_TOPIC = "_kqf.secrets";
+    /** REST subscriptions, so they outlive their node's crash (engine.subscribe.SubscriptionLog). */
+    static final String SUBSCRIPTIONS_TOPIC = "_kqf.subscriptions";
     /** Threads that complete engine futures (and so run what callers chained to them). */
     private static final int COMPLETION_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
@@ -45,6 +47,7 @@ public final class EngineRuntime implements AutoCloseable {
     private final io.kqf.engine.dedup.DedupRegistry dedup;
     private final SelectorViews views;
     private final io.kqf.engine.dedup.PublishTokens tokens;
+    private final io.kqf.engine.subscribe.SubscriptionLog subscriptionLog;
     private final RecordReader reader;
     private final ScheduledExecutorService waitTimer;
     private final ExecutorService completions;
@@ -52,8 +55,10 @@ public final class EngineRuntime implements AutoCloseable {
     private EngineRuntime(RecordWriter writer, TopicAdmin admin, MetaStore metaStore, Poller poller,
                           QueueEngine engine, PushQueues push, LongPolls longPolls, TaskExchange tasks,
                           QueueBrowser browser, QueueEvents events, io.kqf.engine.dedup.DedupRegistry dedup,
-                          io.kqf.engine.dedup.PublishTokens tokens, SelectorViews views, RecordReader reader,
+                          io.kqf.engine.dedup.PublishTokens tokens, SelectorViews views,
+                          io.kqf.engine.subscribe.SubscriptionLog subscriptionLog, RecordReader reader,
                           ScheduledExecutorService waitTimer, ExecutorService completions) {
+        this.subscriptionLog = subscriptionLog;
         this.browser = browser;
         this.events = events;
         this.dedup = dedup;
@@ -123,10 +128,12 @@ public final class EngineRuntime implements AutoCloseable {
                 io.kqf.engine.dedup.TokenSecret.shared(clients, admin, writer, SECRETS_TOPIC),
                 io.kqf.engine.dedup.DedupRegistry.DEFAULT_WINDOW, clock);
         SelectorViews views = new SelectorViews(engine, registry, clients, admin, reader, options.groupId());
+        io.kqf.engine.subscribe.SubscriptionLog subscriptionLog = io.kqf.engine.subscribe.SubscriptionLog.open(
+                clients, admin, writer, SUBSCRIPTIONS_TOPIC);
         log.info("queue engine started: node {}, group {}, {} queues", options.nodeId(), options.groupId(),
                 registry.existing().size());
         return new EngineRuntime(writer, admin, metaStore, poller, engine, push, longPolls, tasks, browser, events,
-                dedup, tokens, views, reader, waitTimer, completions);
+                dedup, tokens, views, subscriptionLog, reader, waitTimer, completions);
     }
 
     private static ThreadFactory daemon(String name) {
@@ -163,6 +170,11 @@ public final class EngineRuntime implements AutoCloseable {
     /** The selector views of queues (each distinct selector's own position and leases). */
     public SelectorViews views() {
         return views;
+    }
+
+    /** Where REST subscriptions are kept across restarts. */
+    public io.kqf.engine.subscribe.SubscriptionLog subscriptionLog() {
+        return subscriptionLog;
     }
 
     public QueueBrowser browser() {

@@ -110,7 +110,10 @@ public final class QueueBrowser {
 
     /**
      * The outstanding leases of {@code holder} in a queue, as deliveries. A lease recovered from
-     * the journal after a restart has its record read again here.
+     * the journal after a restart has its record read again here. Waits (bounded) for the queue's
+     * lanes to be served here.
+     *
+     * @throws EngineException UNAVAILABLE when a lane is still not served here at the wait's end
      */
     public List<Delivery> held(String queueName, String holder) {
         QueueState queue = registry.find(queueName);
@@ -120,6 +123,8 @@ public final class QueueBrowser {
         List<Lease> leases = new ArrayList<>();
         List<Message> records = new ArrayList<>();
         synchronized (queue) {
+            // Leases are known once a lane is restored here: "none" from a lane still pending would be wrong.
+            ownership.awaitServedHere(queue, lanesInOrder(queue), System.nanoTime() + fetchWaitNanos);
             for (Lease lease : queue.leases().all()) {
                 if (holder.equals(lease.holder())) {
                     leases.add(lease);

@@ -38,15 +38,34 @@ public final class Subscription {
     /** The selector views this subscription opened, by base queue (none without a selector). */
     private final Map<String, String> views = new LinkedHashMap<>();
     private boolean closed;
+    /**
+     * False for a subscription restored after a restart until the engine leases it already holds
+     * are looked up again (see {@link TopUp#adopt}); true from the start for a new one.
+     */
+    private volatile boolean adopted;
+    /** When the expiry was last written to the subscription log. */
+    private long savedAt;
     /** Acks this subscription made lately, so a repeated DELETE answers as the first did. */
     private final Map<Place, Integer> recentlyAcked;
 
     Subscription(String id, SubscriptionSpec spec, MessageSelector selector, long createdAt) {
+        this(id, spec, selector, createdAt, createdAt + spec.timeout().toMillis(), true);
+    }
+
+    /** A subscription as restored from the log: its leases are still to be adopted. */
+    static Subscription restored(SubscriptionLog.Saved saved, MessageSelector selector, long expiresAt) {
+        return new Subscription(saved.id(), saved.spec(), selector, saved.createdAt(), expiresAt, false);
+    }
+
+    private Subscription(String id, SubscriptionSpec spec, MessageSelector selector, long createdAt, long expiresAt,
+                         boolean adopted) {
         this.id = id;
         this.spec = spec;
         this.selector = selector;
         this.createdAt = createdAt;
-        this.expiresAt = createdAt + spec.timeout().toMillis();
+        this.expiresAt = expiresAt;
+        this.adopted = adopted;
+        this.savedAt = createdAt;
         int keep = Math.max(64, 4 * spec.prefetch());
         this.recentlyAcked = new LinkedHashMap<>(16, 0.75f, false) {
             @Override
@@ -88,6 +107,30 @@ public final class Subscription {
         List<String> all = new ArrayList<>(views.values());
         views.clear();
         return all;
+    }
+
+    boolean adopted() {
+        return adopted;
+    }
+
+    void markAdopted() {
+        adopted = true;
+    }
+
+    /** What the log should hold for this subscription now. */
+    synchronized SubscriptionLog.Saved saved() {
+        return new SubscriptionLog.Saved(id, spec, createdAt, expiresAt);
+    }
+
+    /**
+     * Runs {@code save} with the current state when the last save is {@code interval} old, unless
+     * the subscription closed: under this monitor, so no save follows the closing tombstone.
+     */
+    synchronized void saveIfDue(long now, long interval, java.util.function.Consumer<SubscriptionLog.Saved> save) {
+        if (!closed && now - savedAt >= interval) {
+            savedAt = now;
+            save.accept(saved());
+        }
     }
 
     public long createdAt() {

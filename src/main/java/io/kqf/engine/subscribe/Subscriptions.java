@@ -37,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * lease model (the same as hustmq get/ack). A subscription lives while its client shows up
  * (any GET, ack, renew or release renews it); when it expires or is deleted its leases go back
  * to their queues at once.
+ *
+ * <p>Subscriptions are kept in the {@link SubscriptionLog}, so a node restarted after a crash
+ * (with the same node id) serves them again: a new one is written before its 201, each renewal
+ * at most once per {@link #saveInterval}, and its end as a tombstone. A restored subscription
+ * finds its leases again in the engine's journal on first use.
  */
 public final class Subscriptions implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Subscriptions.class);
@@ -59,12 +64,14 @@ public final class Subscriptions implements AutoCloseable {
     private final SubscriptionWaits waits;
     private final ScheduledExecutorService sweeper;
     private final ExecutorService topUps;
+    private final SubscriptionLog subscriptionLog;
 
     public Subscriptions(EngineRuntime runtime, Clock clock, String nodeId) {
         this.engine = runtime.engine();
         this.views = runtime.views();
         this.clock = clock;
         this.nodeTag = Base64.getUrlEncoder().withoutPadding().encodeToString(nodeId.getBytes(StandardCharsets.UTF_8));
+        this.subscriptionLog = runtime.subscriptionLog();
         this.deadLetters = new DeadLetters(engine);
         this.topUp = new TopUp(engine, runtime.browser(), views, deadLetters, clock);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -84,6 +91,7 @@ public final class Subscriptions implements AutoCloseable {
         this.topUps = topUps;
         this.waits = new SubscriptionWaits(sweeper, topUps);
         runtime.onQueueChanged(waits::queueChanged);
+        restore(subscriptionLog.restored());
         sweeper.scheduleWithFixedDelay(this::expireLapsed, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -95,14 +103,47 @@ public final class Subscriptions implements AutoCloseable {
         // 128 random bits, then the node that owns it (a later node may forward by it).
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bits) + "." + nodeTag;
         Subscription subscription = new Subscription(id, spec, selector, clock.millis());
+        io.kqf.engine.Failures.await(subscriptionLog.save(subscription.saved()), KAFKA_ANSWER_NANOS,
+                "writing the subscription");
         live.put(id, subscription);
         return subscription;
+    }
+
+    /**
+     * Takes back this node's subscriptions from the log. A renewal may have gone unsaved for up to
+     * one save interval, so each is given that much more: a subscription may outlive its timeout
+     * by that after a crash, but never ends before it.
+     */
+    private void restore(List<SubscriptionLog.Saved> saved) {
+        String ownSuffix = "." + nodeTag;
+        for (SubscriptionLog.Saved one : saved) {
+            if (!one.id().endsWith(ownSuffix)) {
+                continue; // another node's
+            }
+            Subscription subscription = Subscription.restored(one, MessageSelector.parse(one.spec().selector()),
+                    one.expiresAt() + saveInterval(one.spec()));
+            live.put(one.id(), subscription);
+        }
+        if (!live.isEmpty()) {
+            log.info("{} subscriptions restored", live.size());
+        }
+    }
+
+    /** How often a subscription's renewals are written: often enough that a crash costs little, at most once a second. */
+    static long saveInterval(SubscriptionSpec spec) {
+        return Math.max(1000, spec.timeout().toMillis() / 10);
     }
 
     /** The live subscription {@code id}, renewed: NO_SUCH_SUBSCRIPTION or SUBSCRIPTION_EXPIRED otherwise. */
     public Subscription touch(String id) {
         Subscription subscription = require(id);
-        subscription.touch(clock.millis());
+        long now = clock.millis();
+        subscription.touch(now);
+        subscription.saveIfDue(now, saveInterval(subscription.spec()), saved -> subscriptionLog.save(saved)
+                .exceptionally(e -> {
+                    log.warn("subscription {}: renewal not saved ({}); a crash now ends it early", id, e.toString());
+                    return null;
+                }));
         return subscription;
     }
 
@@ -151,7 +192,9 @@ public final class Subscriptions implements AutoCloseable {
 
     /** The messages the subscription holds now, in the order they were leased (no top-up). */
     public List<Delivery> held(String id) {
-        return touch(id).held();
+        Subscription subscription = touch(id);
+        topUp.adopt(subscription);
+        return subscription.held();
     }
 
     /** Acks a message leased to the subscription; repeating an ack it made answers as the first did. */
@@ -178,6 +221,7 @@ public final class Subscriptions implements AutoCloseable {
     /** Gives a message back for redelivery now, or moves it to its dead-letter queue. */
     public CompletableFuture<Void> release(String id, String queue, AckToken token, boolean deadLetter) {
         Subscription subscription = touch(id);
+        topUp.adopt(subscription);
         if (!deadLetter) {
             return engine.release(queue, token, id, Duration.ZERO).thenRun(() -> {
                 subscription.released(queue, token);
@@ -222,6 +266,12 @@ public final class Subscriptions implements AutoCloseable {
     }
 
     private void releaseAll(Subscription subscription) {
+        try {
+            topUp.adopt(subscription);
+        } catch (EngineException e) {
+            log.warn("subscription {}: its leases from before the restart are not found yet ({}); they return at their deadlines",
+                    subscription.id(), e.getMessage());
+        }
         waits.cancel(subscription);
         subscription.closeViews().forEach(views::close);
         List<CompletableFuture<Void>> releases = new ArrayList<>();
@@ -240,6 +290,12 @@ public final class Subscriptions implements AutoCloseable {
             log.warn("subscription {}: leases not all released ({}); they return at their deadlines",
                     subscription.id(), e.getMessage());
         }
+        // After closeViews: no renewal is saved after this tombstone.
+        subscriptionLog.forget(subscription.id()).exceptionally(e -> {
+            log.warn("subscription {}: its end is not saved ({}); after a restart it lives until it expires",
+                    subscription.id(), e.toString());
+            return null;
+        });
     }
 
     /** Live subscriptions (for stats). */

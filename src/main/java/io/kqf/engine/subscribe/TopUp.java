@@ -54,6 +54,7 @@ final class TopUp {
      */
     List<Delivery> fill(Subscription subscription) {
         synchronized (subscription.topUpTurn) {
+            adopt(subscription);
             for (int round = 0; round < MAX_ROUNDS; round++) {
                 subscription.dropLapsed(clock.millis());
                 int wanted = subscription.spec().prefetch() - subscription.heldCount();
@@ -62,6 +63,32 @@ final class TopUp {
                 }
             }
             return subscription.held();
+        }
+    }
+
+    /**
+     * After a restart, takes back the leases the engine journaled for this subscription (found by
+     * holder in each of its sources), so its feed shows them again before it leases anything new
+     * and its prefetch stays one budget. Repeated until it succeeds: a lane not served here yet
+     * answers UNAVAILABLE, and the next request tries again.
+     */
+    void adopt(Subscription subscription) {
+        if (subscription.adopted()) {
+            return;
+        }
+        synchronized (subscription.topUpTurn) {
+            if (subscription.adopted()) {
+                return;
+            }
+            long now = clock.millis();
+            for (String source : leaseSources(subscription)) {
+                for (Delivery delivery : browser.held(source, subscription.id())) {
+                    if (delivery.deadline() > now) {
+                        subscription.hold(delivery);
+                    }
+                }
+            }
+            subscription.markAdopted();
         }
     }
 

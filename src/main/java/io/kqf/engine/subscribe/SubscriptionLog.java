@@ -1,0 +1,144 @@
+package io.kqf.engine.subscribe;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import io.kqf.engine.EngineException;
+import io.kqf.engine.select.DestinationPattern;
+import io.kqf.kafka.CompactedTopic;
+import io.kqf.kafka.KafkaClients;
+import io.kqf.kafka.KafkaUnavailable;
+import io.kqf.kafka.RecordWriter;
+import io.kqf.kafka.TopicAdmin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Subscriptions in a compacted topic (key = the subscription id, a tombstone when it ends), so a
+ * subscription outlives a crash of the node that holds it. Only what the client asked for and
+ * when the subscription expires are kept: its leases are the engine's, journaled on their own and
+ * found again by holder after a restart.
+ *
+ * <p>Value format, version 1: a version byte, then destination, selector (empty for none),
+ * prefetch, timeout and ackTimeout in ms, maxDeliveries, createdAt and expiresAt in epoch ms.
+ */
+public final class SubscriptionLog {
+    private static final Logger log = LoggerFactory.getLogger(SubscriptionLog.class);
+    private static final byte VERSION = 1;
+
+    /** A subscription as written: enough to rebuild it. */
+    record Saved(String id, SubscriptionSpec spec, long createdAt, long expiresAt) {
+    }
+
+    private final RecordWriter writer;
+    private final String topic;
+    private final List<Saved> restored;
+
+    private SubscriptionLog(RecordWriter writer, String topic, List<Saved> restored) {
+        this.writer = writer;
+        this.topic = topic;
+        this.restored = restored;
+    }
+
+    /**
+     * Creates {@code topic} (compacted) if missing and reads it to its end. Blocks on Kafka: call it at start.
+     *
+     * @throws EngineException UNAVAILABLE when Kafka cannot be read in time
+     */
+    public static SubscriptionLog open(KafkaClients clients, TopicAdmin admin, RecordWriter writer, String topic) {
+        try {
+            admin.ensureCompacted(topic);
+            List<Saved> restored = new ArrayList<>();
+            CompactedTopic.readToEnd(clients, topic).forEach((id, value) -> {
+                try {
+                    restored.add(decode(id, value));
+                } catch (RuntimeException e) {
+                    // A record this version cannot read (or a bad spec): that subscription is gone, the rest are not.
+                    log.warn("subscription {} in {} cannot be restored: {}", id, topic, e.getMessage());
+                }
+            });
+            return new SubscriptionLog(writer, topic, List.copyOf(restored));
+        } catch (KafkaUnavailable e) {
+            throw new EngineException(EngineException.Reason.UNAVAILABLE, e.getMessage());
+        }
+    }
+
+    /** The subscriptions the topic held when it was opened. */
+    List<Saved> restored() {
+        return restored;
+    }
+
+    /** Writes (or rewrites) a subscription; completes when Kafka acknowledged it. */
+    CompletableFuture<?> save(Saved saved) {
+        return writer.send(topic, key(saved.id()), encode(saved), Map.of());
+    }
+
+    /** Writes the subscription's tombstone. */
+    CompletableFuture<?> forget(String id) {
+        return writer.send(topic, key(id), null, Map.of());
+    }
+
+    private static byte[] key(String id) {
+        return id.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] encode(Saved saved) {
+        SubscriptionSpec spec = saved.spec();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(VERSION);
+            writeString(out, spec.destination().text());
+            writeString(out, spec.selector() == null ? "" : spec.selector());
+            out.writeInt(spec.prefetch());
+            out.writeLong(spec.timeout().toMillis());
+            out.writeLong(spec.ackTimeout().toMillis());
+            out.writeInt(spec.maxDeliveries());
+            out.writeLong(saved.createdAt());
+            out.writeLong(saved.expiresAt());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static Saved decode(String id, byte[] value) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
+            byte version = in.readByte();
+            if (version != VERSION) {
+                throw new IllegalArgumentException("unknown format version " + version);
+            }
+            DestinationPattern destination = DestinationPattern.parse(readString(in));
+            String selector = readString(in);
+            SubscriptionSpec spec = new SubscriptionSpec(destination, selector.isEmpty() ? null : selector,
+                    in.readInt(), Duration.ofMillis(in.readLong()), Duration.ofMillis(in.readLong()), in.readInt());
+            return new Saved(id, spec, in.readLong(), in.readLong());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("truncated record", e);
+        }
+    }
+
+    /** Length-prefixed UTF-8: selectors may be longer than writeUTF's 64 KiB. */
+    private static void writeString(DataOutputStream out, String text) throws IOException {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(utf8.length);
+        out.write(utf8);
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > in.available()) {
+            throw new IOException("bad string length " + length);
+        }
+        return new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+}
