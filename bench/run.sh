@@ -25,7 +25,7 @@ QUEUES=${QUEUES:-10000}
 PARKED=${PARKED:-10000}
 PROFILE=${PROFILE:-0}
 ROUNDS=${ROUNDS:-1}
-ALL="ceiling raw-producer-16B raw-producer-1KB put-16B put-16B-inproc put-1KB get-ack get-lease+ack evget-wake pub-16B sub do_get-do_post first-put"
+ALL="ceiling raw-producer-16B raw-producer-1KB put-16B put-16B-inproc put-1KB get-ack get-lease+ack evget-wake pub-16B sub do_get-do_post rest-publish-16B rest-guid-16B rest-consume-ack rest-sse-ack rest-browse first-put"
 SCENARIOS=${SCENARIOS:-}
 if [ -n "$SCENARIOS" ]; then
   for s in ${SCENARIOS//,/ }; do
@@ -34,6 +34,9 @@ if [ -n "$SCENARIOS" ]; then
   SCENARIOS="ceiling,$SCENARIOS"
   [[ ",$SCENARIOS," =~ ,(put-16B|put-16B-inproc|pub-16B), ]] && SCENARIOS+=",raw-producer-16B"
   [[ ",$SCENARIOS," == *",put-1KB,"* ]] && SCENARIOS+=",raw-producer-1KB"
+  # The REST rows' "vs hustmq" reference: put for publishing, get-lease+ack for consuming.
+  [[ ",$SCENARIOS," =~ ,rest-(publish|guid)-16B, ]] && [[ ",$SCENARIOS," != *",put-16B,"* ]] && SCENARIOS+=",put-16B,raw-producer-16B"
+  [[ ",$SCENARIOS," =~ ,rest-(consume|sse)-ack, ]] && [[ ",$SCENARIOS," != *",get-lease+ack,"* ]] && SCENARIOS+=",get-lease+ack"
 fi
 want() { [ -z "$SCENARIOS" ] || [[ ",$SCENARIOS," == *",$1,"* ]]; }
 
@@ -220,6 +223,31 @@ if want sub; then
   KQF_INDICES=100 wrk_run sub 16 "$base" sub.lua benchpush
 fi
 want do_get-do_post && java_run do_get-do_post 16 RpcBench "$base" 16 16 "$DURATION"
+# The REST API on the same node and queue engine. Consumers own one subscription per connection
+# (prefetch 100) on a queue a plain producer filled; one operation = one acked message.
+if want rest-publish-16B; then
+  put_once restpub
+  wrk_run rest-publish-16B 16 "$base" rest-publish.lua restpub
+fi
+if want rest-guid-16B; then
+  put_once restguid
+  wrk_run rest-guid-16B 16 "$base" rest-guid.lua restguid
+fi
+if want rest-consume-ack; then
+  put_once restconsume
+  java -cp "$CP" io.kqf.bench.Fill "$bootstrap" restconsume $(( (DURATION + 3) * 30000 )) 16 >/dev/null
+  java_run rest-consume-ack 16 RestConsumeBench "$base" restconsume 16 "$DURATION"
+fi
+if want rest-sse-ack; then
+  put_once restsse
+  java -cp "$CP" io.kqf.bench.Fill "$bootstrap" restsse $(( (DURATION + 3) * 30000 )) 16 >/dev/null
+  java_run rest-sse-ack 16 RestStreamBench "$base" restsse 16 "$DURATION"
+fi
+if want rest-browse; then
+  put_once restbrowse
+  java -cp "$CP" io.kqf.bench.Fill "$bootstrap" restbrowse 10000 16 >/dev/null
+  java_run rest-browse 16 RestBrowseBench "$base" restbrowse 16 "$DURATION"
+fi
 return 0
 }
 
@@ -248,21 +276,26 @@ def ratio(values):  # median over rounds, with the range when there is more than
         return ""
     shown = f"{median(values):.0%}"
     return shown if len(values) == 1 else f"{shown} ({min(values):.0%}-{max(values):.0%})"
-print("| scenario | conns | req/s | p50 ms | p99 ms | p99.9 ms | errors | vs ceiling | vs raw producer |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+# The REST rows against their hustmq counterpart in the same round (per message).
+HUSTMQ = {"rest-publish-16B": ("put-16B", "16"), "rest-guid-16B": ("put-16B", "16"),
+          "rest-consume-ack": ("get-lease+ack", "16"), "rest-sse-ack": ("get-lease+ack", "16")}
+print("| scenario | conns | req/s | p50 ms | p99 ms | p99.9 ms | errors | vs ceiling | vs raw producer | vs hustmq |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for (name, conns), by_round in runs.items():
     reference = name == "ceiling" or name.startswith("raw-producer")
     raw = "raw-producer-1KB" if "1KB" in name else "raw-producer-16B"
-    vs_c, vs_r = [], []
+    vs_c, vs_r, vs_h = [], [], []
     for rnd, (r, *_) in by_round.items():
+        if name in HUSTMQ and rate(*HUSTMQ[name], rnd):
+            vs_h.append(r / rate(*HUSTMQ[name], rnd))
         if not reference and name != "evget-wake" and rate("ceiling", "16", rnd):
             vs_c.append(r / rate("ceiling", "16", rnd))
-        if name.startswith(("put", "pub")) and rate(raw, "64", rnd):
+        if name.startswith(("put", "pub", "rest-publish", "rest-guid")) and rate(raw, "64", rnd):
             vs_r.append(r / rate(raw, "64", rnd))
     m = [median(v[i] for v in by_round.values()) for i in range(4)]
     errors = sum(v[4] for v in by_round.values())
     shown = "1,000 rounds" if name == "evget-wake" else f"{m[0]:,.0f}"
-    print(f"| {name} | {conns} | {shown} | {m[1]/1000:.2f} | {m[2]/1000:.2f} | {m[3]/1000:.2f} | {errors} | {ratio(vs_c)} | {ratio(vs_r)} |")
+    print(f"| {name} | {conns} | {shown} | {m[1]/1000:.2f} | {m[2]/1000:.2f} | {m[3]/1000:.2f} | {errors} | {ratio(vs_c)} | {ratio(vs_r)} | {ratio(vs_h)} |")
 # Where the CPU went: microseconds of CPU per request (the box's cores are shared by the load
 # generator, the facade and the broker), medians over rounds. "other" is the load generator and
 # everything else on the box. Java clients' windows include their start and warm-up, so their

@@ -35,8 +35,12 @@ final class RawHttp implements AutoCloseable {
         return new RawHttp(hostPort.replaceAll(":.*", ""), Integer.parseInt(hostPort.replaceAll(".*:", "")));
     }
 
-    void send(String method, String pathAndQuery, byte[] body) throws IOException {
+    /** @param headers name, value, name, value… */
+    void send(String method, String pathAndQuery, byte[] body, String... headers) throws IOException {
         StringBuilder head = new StringBuilder(method).append(' ').append(pathAndQuery).append(" HTTP/1.1\r\nHost: bench\r\n");
+        for (int i = 0; i < headers.length; i += 2) {
+            head.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+        }
         if (body != null) {
             head.append("Content-Length: ").append(body.length).append("\r\n");
         }
@@ -47,8 +51,8 @@ final class RawHttp implements AutoCloseable {
         out.flush();
     }
 
-    Response request(String method, String pathAndQuery, byte[] body) throws IOException {
-        send(method, pathAndQuery, body);
+    Response request(String method, String pathAndQuery, byte[] body, String... headers) throws IOException {
+        send(method, pathAndQuery, body, headers);
         return read();
     }
 
@@ -68,9 +72,34 @@ final class RawHttp implements AutoCloseable {
             int colon = line.indexOf(':');
             headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
         }
+        if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+            return new Response(status, headers, chunked());
+        }
         int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
         byte[] body = in.readNBytes(length);
         return new Response(status, headers, body);
+    }
+
+    /** A chunked body (a large feed is sent so), without trailers. */
+    private byte[] chunked() throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        while (true) {
+            String size = line();
+            if (size == null) {
+                throw new IOException("connection closed inside a chunked body");
+            }
+            int length = Integer.parseInt(size.replaceAll(";.*", "").trim(), 16);
+            if (length == 0) {
+                while (true) {
+                    String trailer = line();
+                    if (trailer == null || trailer.isEmpty()) {
+                        return body.toByteArray();
+                    }
+                }
+            }
+            body.write(in.readNBytes(length));
+            line(); // the CRLF after the chunk
+        }
     }
 
     private String line() throws IOException {

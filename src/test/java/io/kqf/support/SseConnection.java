@@ -88,6 +88,11 @@ public final class SseConnection implements AutoCloseable {
         return event;
     }
 
+    /** The next event, or null when none comes within the timeout (for load generators, which must not fail on a pause). */
+    public Event poll(long timeout, TimeUnit unit) throws InterruptedException {
+        return events.poll(timeout, unit);
+    }
+
     /** Disconnects, as a client that goes away would. */
     @Override
     public void close() throws IOException {

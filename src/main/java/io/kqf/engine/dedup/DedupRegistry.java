@@ -35,9 +35,9 @@ import io.kqf.kafka.TopicAdmin;
  * <p>Reads: on start the entries of the window are replayed into the cache, and the topic is tailed
  * from then on, so entries written by other nodes arrive within a tail round trip. A miss is
  * answered from the cache alone while the cache is complete (nothing evicted for size): that is the
- * common case and costs no Kafka read. After a size eviction a miss scans the key's partition from
- * the window's start to its end, on a scan thread; size the cache above the number of keys a window
- * holds, or every new key costs such a scan.
+ * common case and costs no Kafka read. After a size eviction the key's fingerprint ({@link SeenKeys},
+ * 8 bytes a key, millions of keys) still proves a new key new; only a key seen before whose entry was
+ * evicted scans its partition from the window's start to its end, on a scan thread.
  *
  * <p>Known limits:
  * <ul>
@@ -54,6 +54,8 @@ public final class DedupRegistry implements AutoCloseable {
 
     public static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
     public static final long DEFAULT_MAXIMUM_SIZE = 100_000;
+    /** Keys whose fingerprint is kept (8 bytes each, ~40 MB at most): new keys need no Kafka read up to this many a window. */
+    public static final long DEFAULT_MAXIMUM_KEYS = 2_000_000;
     /** The longest a claim waits: for another claim of its key on this node, plus a scan. */
     private static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(30);
     /** Bounds the entry write; the producer gives up earlier (its delivery timeout), this is a backstop. */
@@ -61,6 +63,7 @@ public final class DedupRegistry implements AutoCloseable {
 
     private final DedupLog kafka;
     private final DedupCache cache;
+    private final SeenKeys seen;
     private final Clock clock;
     private final Duration window;
     /** Keys with a Fresh claim out on this node; the future completes (after removal) when its holder reports. */
@@ -76,11 +79,18 @@ public final class DedupRegistry implements AutoCloseable {
      */
     public DedupRegistry(KafkaClients clients, TopicAdmin admin, RecordWriter writer, String topic, Clock clock,
                          Duration window, long maximumSize) {
+        this(clients, admin, writer, topic, clock, window, maximumSize, DEFAULT_MAXIMUM_KEYS);
+    }
+
+    /** @param maximumKeys keys whose fingerprint is kept ({@link SeenKeys}) */
+    public DedupRegistry(KafkaClients clients, TopicAdmin admin, RecordWriter writer, String topic, Clock clock,
+                         Duration window, long maximumSize, long maximumKeys) {
         if (window.isNegative() || window.isZero()) {
             throw new IllegalArgumentException("dedup window must be positive: " + window);
         }
         this.kafka = new DedupLog(clients, admin, writer, topic, window);
         this.cache = new DedupCache(maximumSize, window, clock);
+        this.seen = new SeenKeys(window, maximumKeys);
         this.clock = clock;
         this.window = window;
     }
@@ -93,7 +103,7 @@ public final class DedupRegistry implements AutoCloseable {
      */
     public void start(Duration timeout) {
         try {
-            kafka.start(clock.millis() - window.toMillis(), timeout, cache::remember);
+            kafka.start(clock.millis() - window.toMillis(), timeout, this::remember);
         } catch (KafkaUnavailable e) {
             throw new EngineException(EngineException.Reason.UNAVAILABLE, "cannot read the dedup registry: " + e.getMessage());
         }
@@ -163,13 +173,15 @@ public final class DedupRegistry implements AutoCloseable {
             answer.complete(duplicate(hit, fingerprint));
             return;
         }
-        if (cache.complete(now)) {
-            // The fast path and the common case: the cache has every live entry, a miss is conclusive.
+        if (cache.complete(now) || !seen.mightHave(id, now)) {
+            // The fast path and the common case: the cache has every live entry, or the key was
+            // never seen within the window: a miss is conclusive.
             offer(answer, fresh(id, fingerprint, mine, now));
             return;
         }
         if (warnedIncomplete.compareAndSet(false, true)) {
-            log.warn("dedup cache evicted live entries for size: cache misses now read Kafka; raise its maximum size");
+            log.warn("dedup cache evicted live entries for size: a repeated key whose entry was evicted is now "
+                    + "looked up in Kafka; raise its maximum size if repeats are common");
         }
         kafka.scan(id, now - window.toMillis()).whenComplete((found, error) -> {
             if (error != null) {
@@ -183,10 +195,16 @@ public final class DedupRegistry implements AutoCloseable {
                 offer(answer, fresh(id, fingerprint, mine, at));
                 return;
             }
-            cache.remember(id, live);
+            remember(id, live);
             release(id, mine);
             answer.complete(duplicate(live, fingerprint));
         });
+    }
+
+    /** An entry seen (replayed, tailed, scanned or stored here): cached, and its key fingerprinted. */
+    private void remember(String id, Published entry) {
+        cache.remember(id, entry);
+        seen.add(id, entry.claimedAt(), clock.millis());
     }
 
     private Published preferred(List<Published> entries, long now) {
@@ -210,7 +228,7 @@ public final class DedupRegistry implements AutoCloseable {
         return kafka.write(id, entry).orTimeout(STORE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).handle((ignored, error) -> {
             if (error == null) {
                 // Before the release: a waiting claim retries on release and must find the entry.
-                cache.remember(id, entry);
+                remember(id, entry);
             }
             release(id, mine);
             if (error != null) {

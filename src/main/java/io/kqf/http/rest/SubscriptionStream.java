@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SubscriptionStream {
     private static final Logger log = LoggerFactory.getLogger(SubscriptionStream.class);
+    /** Sent deliveries remembered before pruning against what is still held. */
+    private static final int PRUNE_ABOVE = 2 * io.kqf.engine.subscribe.SubscriptionSpec.MAX_PREFETCH;
     /** A round waits this long for a lease, then sends a comment so proxies and clients see life. */
     private static final Duration ROUND = Duration.ofSeconds(15);
     /**
@@ -64,7 +66,7 @@ final class SubscriptionStream {
             lastEventId = ctx.queryParam("lastEventId");
         }
         // An unknown or expired subscription fails here, before the stream starts: a plain 404 or 410.
-        Set<String> seen = seenUpTo(subscriptions.held(sid), lastEventId);
+        Set<Sent> seen = seenUpTo(subscriptions.held(sid), lastEventId);
         HttpServletResponse response = ctx.res();
         response.setStatus(200);
         response.setContentType("text/event-stream;charset=utf-8");
@@ -102,30 +104,40 @@ final class SubscriptionStream {
         }
     }
 
-    private static Set<String> seenUpTo(List<Delivery> held, String lastEventId) {
-        Set<String> seen = new HashSet<>();
+    private static Set<Sent> seenUpTo(List<Delivery> held, String lastEventId) {
+        Set<Sent> seen = new HashSet<>();
         if (lastEventId == null || lastEventId.isBlank()) {
             return seen;
         }
         for (Delivery delivery : held) {
-            String mid = SubscriptionResources.mid(delivery);
-            seen.add(mid);
-            if (mid.equals(lastEventId.trim())) {
+            seen.add(Sent.of(delivery));
+            if (SubscriptionResources.mid(delivery).equals(lastEventId.trim())) {
                 return seen;
             }
         }
         return new HashSet<>(); // Not held any more: its place is unknown, so send them all.
     }
 
+    /** One delivery (a place and its attempt), as a stream remembers what it sent: cheaper to hash than its mid. */
+    private record Sent(String queue, int priority, int partition, long offset, int attempt) {
+        static Sent of(Delivery delivery) {
+            return new Sent(delivery.queue(), delivery.priority(), delivery.partition(), delivery.message().offset(),
+                    delivery.attempt());
+        }
+    }
+
     /** One open stream: a chain of rounds, each written on {@link #WRITERS}, one at a time. */
     private final class Stream {
         final String sid;
         final OutputStream out;
-        /** The ids sent and still held; pruned as they are acked or lapse. */
-        final Set<String> sent;
+        /**
+         * The deliveries sent, pruned of those no longer held now and then (a later delivery of
+         * the same message has another attempt, so an unpruned entry never hides it).
+         */
+        final Set<Sent> sent;
         final CompletableFuture<Void> closed = new CompletableFuture<>();
 
-        Stream(String sid, OutputStream out, Set<String> sent) {
+        Stream(String sid, OutputStream out, Set<Sent> sent) {
             this.sid = sid;
             this.out = out;
             this.sent = sent;
@@ -134,7 +146,7 @@ final class SubscriptionStream {
         void nextRound() {
             CompletableFuture<List<Delivery>> round;
             try {
-                round = subscriptions.leasedUnseen(sid, ROUND, d -> !sent.contains(SubscriptionResources.mid(d)));
+                round = subscriptions.leasedUnseen(sid, ROUND, d -> !sent.contains(Sent.of(d)));
             } catch (EngineException e) {
                 WRITERS.execute(() -> end(e.getMessage()));
                 return;
@@ -156,7 +168,7 @@ final class SubscriptionStream {
                     StringBuilder events = new StringBuilder();
                     for (Delivery delivery : deliveries) {
                         String mid = SubscriptionResources.mid(delivery);
-                        sent.add(mid);
+                        sent.add(Sent.of(delivery));
                         events.append("id: ").append(mid).append('\n').append("event: message\n");
                         byte[] json = Representation.JSON.writer().entry(SubscriptionResources.leasedEntry(sid, delivery));
                         for (String line : new String(json, StandardCharsets.UTF_8).split("\n")) {
@@ -181,9 +193,12 @@ final class SubscriptionStream {
             nextRound();
         }
 
+        /** Prunes {@link #sent} once it is twice the largest prefetch: each ack starts a round, so pruning every round cost O(prefetch) an ack. */
         private void forgetSettled() {
-            Set<String> held = subscriptions.held(sid).stream().map(SubscriptionResources::mid)
-                    .collect(Collectors.toSet());
+            if (sent.size() <= PRUNE_ABOVE) {
+                return;
+            }
+            Set<Sent> held = subscriptions.held(sid).stream().map(Sent::of).collect(Collectors.toSet());
             sent.retainAll(held);
         }
 

@@ -1,6 +1,5 @@
 package io.kqf.http.rest.doc;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -37,11 +36,12 @@ final class AtomOut {
 
     /** A UTF-8 document with an XML declaration, the elements {@code body} writes, and nothing else. */
     static byte[] document(Body body) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TextBuffer text = new TextBuffer();
         try {
             // The JDK's own writer: XmlText relies on its writeEntityRef writing the reference verbatim.
-            XMLStreamWriter xml = XMLOutputFactory.newDefaultFactory()
-                    .createXMLStreamWriter(bytes, StandardCharsets.UTF_8.name());
+            // It writes a character at a time: into a plain buffer, not a (synchronized) byte stream,
+            // which cost three quarters of a browse page's CPU.
+            XMLStreamWriter xml = XMLOutputFactory.newDefaultFactory().createXMLStreamWriter(text);
             xml.writeStartDocument(StandardCharsets.UTF_8.name(), "1.0");
             body.write(new AtomOut(xml));
             xml.writeEndDocument();
@@ -50,7 +50,7 @@ final class AtomOut {
             // Writing to memory has no I/O to fail: this is a bug in a writer.
             throw new IllegalStateException("could not write an Atom document", e);
         }
-        return bytes.toByteArray();
+        return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** The document element: declares the Atom and kqf namespaces for everything inside. */
