@@ -162,6 +162,44 @@ final class Lane {
         return leasedRecords.get(offset);
     }
 
+    /**
+     * The pending records (ready or leased) from {@code from} on that this node holds in memory:
+     * everything below {@code fetchedTo} that is neither acked nor below {@code low} is buffered or
+     * leased with its record. Adds up to {@code max} of them to {@code out}, in offset order, and
+     * answers where a reader continues (after the last one added when {@code max} were, else
+     * {@code fetchedTo}); -1 when memory cannot answer (a lease recovered without its record).
+     */
+    long pendingInMemory(long from, int max, List<Message> out) {
+        if (!loaded || leasedRecords.size() < leased.size()) {
+            return -1;
+        }
+        if (from >= fetchedTo) {
+            return from;
+        }
+        List<Message> picked = new java.util.ArrayList<>();
+        for (Message record : buffer) {
+            if (picked.size() >= max) {
+                break; // in offset order: the rest come later than the max-th
+            }
+            if (record.offset() >= from && !acked.contains(record.offset())) {
+                picked.add(record);
+            }
+        }
+        for (Message record : leasedRecords.values()) {
+            if (record.offset() >= from) {
+                picked.add(record);
+            }
+        }
+        picked.sort(java.util.Comparator.comparingLong(Message::offset));
+        if (picked.size() >= max) {
+            List<Message> page = picked.subList(0, max);
+            out.addAll(page);
+            return page.get(max - 1).offset() + 1;
+        }
+        out.addAll(picked);
+        return fetchedTo;
+    }
+
     boolean isAcked(long offset) {
         return offset < low || acked.contains(offset);
     }

@@ -56,17 +56,45 @@ public final class QueueBrowser {
                 continue;
             }
             long start = samePlace(lane, from) ? from.offset() : 0;
-            long low;
+            long offset;
+            long end;
+            boolean endCurrent;
+            List<Message> inMemory = new ArrayList<>();
             synchronized (queue) {
                 ownership.awaitServedHere(queue, List.of(lane), System.nanoTime() + fetchWaitNanos);
-                low = lane.low();
+                offset = Math.max(start, lane.low());
+                end = lane.end();
+                // Caught up, the poller is fetching this lane and learns of new records as they come.
+                endCurrent = !lane.fetchPending();
+                // The head of a queue is in memory (the poller's buffer and the leased records): no Kafka read.
+                long after = lane.pendingInMemory(offset, limit - found.size(), inMemory);
+                if (after >= 0) {
+                    offset = after;
+                }
             }
-            long offset = Math.max(start, low);
+            for (Message message : inMemory) {
+                if (!Ttl.expired(message, now)) {
+                    found.add(new Browsed(lane.priority, lane.tp.partition(), message));
+                }
+            }
+            // Read up to the end this node knows, which costs Kafka no end-offset request (an empty
+            // lane costs none at all); past it only when the poller may not have seen the newest records.
+            long stop = end;
             while (found.size() < limit) {
+                if (offset >= stop) {
+                    if (endCurrent || stop == Long.MAX_VALUE) {
+                        break;
+                    }
+                    stop = Long.MAX_VALUE;
+                }
                 List<Message> read = KafkaTypes.messages(reader.readRange(KafkaTypes.partition(lane.tp), offset,
-                        Long.MAX_VALUE, limit - found.size()));
+                        stop, limit - found.size()));
                 if (read.isEmpty()) {
-                    break;
+                    if (stop == Long.MAX_VALUE) {
+                        break;
+                    }
+                    offset = stop; // the rest below the known end is gone (retention): look past it
+                    continue;
                 }
                 synchronized (queue) {
                     for (Message message : read) {

@@ -26,6 +26,8 @@ final class QueueState {
     private volatile QueueMeta meta;
     /** priority → partition → lane. */
     private final TreeMap<Integer, TreeMap<Integer, Lane>> lanes = new TreeMap<>();
+    /** The same lanes by (priority, partition), for lookups without the monitor. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, Lane> byPlace = new java.util.concurrent.ConcurrentHashMap<>();
     private final LeaseBook leases = new LeaseBook();
     private volatile Cache<String, Long> workers;
     /** Push queues: end offset of the topic (the next pub's offset). */
@@ -84,13 +86,22 @@ final class QueueState {
     }
 
     synchronized Lane lane(int priority, int partition, String topic) {
-        return lanes.computeIfAbsent(priority, p -> new TreeMap<>())
+        Lane lane = lanes.computeIfAbsent(priority, p -> new TreeMap<>())
                 .computeIfAbsent(partition, p -> new Lane(this, priority, new PartitionRef(topic, partition)));
+        byPlace.putIfAbsent(place(priority, partition), lane);
+        return lane;
     }
 
-    synchronized Lane existingLane(int priority, int partition) {
-        TreeMap<Integer, Lane> byPartition = lanes.get(priority);
-        return byPartition == null ? null : byPartition.get(partition);
+    /**
+     * Without the monitor: every ack and delivery looks its lane up first, and taking the monitor
+     * for that doubled the contended entries of a busy queue. Lanes are only ever added.
+     */
+    Lane existingLane(int priority, int partition) {
+        return byPlace.get(place(priority, partition));
+    }
+
+    private static long place(int priority, int partition) {
+        return ((long) priority << 32) | (partition & 0xffffffffL);
     }
 
     synchronized int laneMask() {

@@ -113,4 +113,31 @@ class LaneTest {
         assertEquals(2, lane.takeReady().offset());
         lane.ack(2);
     }
+
+    @Test
+    void browse_from_memory_sees_ready_and_leased_records_in_order_and_no_acked_one() {
+        lane.load(0, new AckedRanges(), 0);
+        lane.offer(records(0, 6));
+        Lease leased = leaseOf(lane.takeReady()); // 0 leased
+        lane.ack(lane.takeReady().offset());       // 1 acked
+
+        List<Message> page = new ArrayList<>();
+        assertEquals(6, lane.pendingInMemory(0, 10, page), "memory covers everything fetched");
+        assertEquals(List.of(0L, 2L, 3L, 4L, 5L), page.stream().map(Message::offset).toList());
+
+        List<Message> firstTwo = new ArrayList<>();
+        assertEquals(3, lane.pendingInMemory(0, 2, firstTwo), "a full page continues after its last record");
+        assertEquals(List.of(0L, 2L), firstTwo.stream().map(Message::offset).toList());
+        assertEquals(6, lane.pendingInMemory(6, 10, new ArrayList<>()), "past what was fetched: nothing, read on from there");
+        queue.leases().ack(leased);
+    }
+
+    @Test
+    void browse_from_memory_declines_while_a_recovered_lease_has_no_record() {
+        lane.load(0, new AckedRanges(), 3);
+        Lease recovered = new Lease(lane, 1, 1, Lease.ANYONE, 0, Long.MAX_VALUE, true);
+        queue.leases().add(recovered, null);
+        assertEquals(-1, lane.pendingInMemory(0, 10, new ArrayList<>()));
+        queue.leases().ack(recovered);
+    }
 }
