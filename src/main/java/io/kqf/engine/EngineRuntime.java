@@ -48,6 +48,7 @@ public final class EngineRuntime implements AutoCloseable {
     private final SelectorViews views;
     private final io.kqf.engine.dedup.PublishTokens tokens;
     private final io.kqf.engine.subscribe.SubscriptionLog subscriptionLog;
+    private final KeyedPublishLocator locator;
     private final RecordReader reader;
     private final ScheduledExecutorService waitTimer;
     private final ExecutorService completions;
@@ -56,9 +57,10 @@ public final class EngineRuntime implements AutoCloseable {
                           QueueEngine engine, PushQueues push, LongPolls longPolls, TaskExchange tasks,
                           QueueBrowser browser, QueueEvents events, io.kqf.engine.dedup.DedupRegistry dedup,
                           io.kqf.engine.dedup.PublishTokens tokens, SelectorViews views,
-                          io.kqf.engine.subscribe.SubscriptionLog subscriptionLog, RecordReader reader,
-                          ScheduledExecutorService waitTimer, ExecutorService completions) {
+                          io.kqf.engine.subscribe.SubscriptionLog subscriptionLog, KeyedPublishLocator locator,
+                          RecordReader reader, ScheduledExecutorService waitTimer, ExecutorService completions) {
         this.subscriptionLog = subscriptionLog;
+        this.locator = locator;
         this.browser = browser;
         this.events = events;
         this.dedup = dedup;
@@ -120,9 +122,12 @@ public final class EngineRuntime implements AutoCloseable {
                 new TaskExchange.Limits(waits.doGetCacheSize(), waits.doPostCacheSize(), waits.doGetTimeout(),
                         waits.doPostTimeout()));
         QueueBrowser browser = new QueueBrowser(registry, ownership, reader, waitNanos, clock);
+        KeyedPublishLocator locator = new KeyedPublishLocator(registry, reader,
+                Executors.newFixedThreadPool(2, daemon("kqf-dedup-locate")));
         io.kqf.engine.dedup.DedupRegistry dedup = new io.kqf.engine.dedup.DedupRegistry(clients, admin, writer,
                 DEDUP_TOPIC, clock, io.kqf.engine.dedup.DedupRegistry.DEFAULT_WINDOW,
-                io.kqf.engine.dedup.DedupRegistry.DEFAULT_MAXIMUM_SIZE);
+                io.kqf.engine.dedup.DedupRegistry.DEFAULT_MAXIMUM_SIZE,
+                io.kqf.engine.dedup.DedupRegistry.DEFAULT_MAXIMUM_KEYS, locator);
         dedup.start(Duration.ofSeconds(60));
         io.kqf.engine.dedup.PublishTokens tokens = new io.kqf.engine.dedup.PublishTokens(
                 io.kqf.engine.dedup.TokenSecret.shared(clients, admin, writer, SECRETS_TOPIC),
@@ -133,7 +138,7 @@ public final class EngineRuntime implements AutoCloseable {
         log.info("queue engine started: node {}, group {}, {} queues", options.nodeId(), options.groupId(),
                 registry.existing().size());
         return new EngineRuntime(writer, admin, metaStore, poller, engine, push, longPolls, tasks, browser, events,
-                dedup, tokens, views, subscriptionLog, reader, waitTimer, completions);
+                dedup, tokens, views, subscriptionLog, locator, reader, waitTimer, completions);
     }
 
     private static ThreadFactory daemon(String name) {
@@ -170,6 +175,11 @@ public final class EngineRuntime implements AutoCloseable {
     /** The selector views of queues (each distinct selector's own position and leases). */
     public SelectorViews views() {
         return views;
+    }
+
+    /** Finds a message by the idempotency key it carries (what the dedup registry asks after a crash). */
+    public io.kqf.engine.dedup.PublishLocator publishLocator() {
+        return locator;
     }
 
     /** Where REST subscriptions are kept across restarts. */
@@ -214,6 +224,7 @@ public final class EngineRuntime implements AutoCloseable {
         longPolls.close();
         tasks.close();
         dedup.close();
+        locator.close();
         waitTimer.shutdownNow();
         reader.close();
         poller.close();

@@ -57,6 +57,17 @@ public final class RecordReader implements AutoCloseable {
         }
     }
 
+    /** The first offset of {@code tp} whose record time is at or after {@code timestampMillis}; its end offset when none is. */
+    public long offsetForTime(TopicPartition tp, long timestampMillis) {
+        KafkaConsumer<byte[], byte[]> consumer = borrow();
+        try {
+            var found = consumer.offsetsForTimes(java.util.Map.of(tp, Math.max(0, timestampMillis)), READ_DEADLINE).get(tp);
+            return found != null ? found.offset() : consumer.endOffsets(List.of(tp), READ_DEADLINE).get(tp);
+        } finally {
+            pool.add(consumer);
+        }
+    }
+
     /** The last record of {@code tp}, or empty when the partition holds none. */
     public Optional<ConsumerRecord<byte[], byte[]>> last(TopicPartition tp) {
         long end;

@@ -20,22 +20,36 @@ public sealed interface Claim permits Claim.Duplicate, Claim.Fresh {
     }
 
     /**
-     * Not published within the window: the holder publishes, then reports the outcome exactly once,
-     * {@link #stored} or {@link #abandoned}. Until then other claims of the key on this node wait,
-     * so the holder must report on every path (a {@code whenComplete} on the publish future).
+     * Not published within the window. The holder publishes the message (with the key in the
+     * header {@link DedupRegistry#KEY_HEADER}) while the registry writes the claim's reservation
+     * ({@link #reserved}); once both are acknowledged the publish may be answered. Then the holder
+     * reports exactly once, {@link #stored} or {@link #abandoned}. Until then other claims of the
+     * key on this node wait, so the holder must report on every path.
      */
     final class Fresh implements Claim {
         private final AtomicBoolean settled = new AtomicBoolean();
+        private final CompletableFuture<Void> reserved;
         private final Function<StoredAt, CompletableFuture<Void>> onStored;
         private final Runnable onAbandoned;
 
-        Fresh(Function<StoredAt, CompletableFuture<Void>> onStored, Runnable onAbandoned) {
+        Fresh(CompletableFuture<Void> reserved, Function<StoredAt, CompletableFuture<Void>> onStored,
+              Runnable onAbandoned) {
+            this.reserved = reserved;
             this.onStored = onStored;
             this.onAbandoned = onAbandoned;
         }
 
         /**
-         * The message was published at {@code at}: records it in the registry (acks=all). Completes
+         * Completes when the reservation is in Kafka (acks=all): from then on a repeat of the key is
+         * recognised on any node and after a crash, even before {@link #stored} wrote the place.
+         * Fails when it could not be written; the holder then awaits {@link #stored} instead.
+         */
+        public CompletableFuture<Void> reserved() {
+            return reserved;
+        }
+
+        /**
+         * The message was published at {@code at}: records its place in the registry (acks=all). Completes
          * when Kafka acknowledged the entry; fails with {@code EngineException} UNAVAILABLE if it did
          * not (the claim is then released, as if abandoned).
          *

@@ -27,10 +27,14 @@ import io.kqf.kafka.TopicAdmin;
  * (guid, {@code Idempotency-Key}, double-request tokens), valid across nodes and restarts: the
  * entries live in a Kafka topic ({@link DedupLog}), with a bounded cache in front ({@link DedupCache}).
  *
- * <p>Protocol: {@link #claim} answers {@link Claim.Duplicate} or hands out a {@link Claim.Fresh};
- * the holder publishes the message, then calls {@code stored(at)} (the entry is written, acks=all)
- * or {@code abandoned()}. On this node a second claim of a held key waits for that outcome, so one
- * node never hands out two Fresh claims of a key at once.
+ * <p>Protocol: {@link #claim} answers {@link Claim.Duplicate} or hands out a {@link Claim.Fresh},
+ * whose reservation entry is written at once. The holder publishes the message (carrying the key
+ * in {@link #KEY_HEADER}) in parallel, may answer its client once both are acknowledged, then
+ * calls {@code stored(at)} (the entry is written again with the message's place) or
+ * {@code abandoned()}. On this node a second claim of a held key waits for that outcome, so one
+ * node never hands out two Fresh claims of a key at once. Elsewhere, or after a crash between the
+ * two writes, a reservation without a place is resolved by looking for the message by its key
+ * ({@link PublishLocator}).
  *
  * <p>Reads: on start the entries of the window are replayed into the cache, and the topic is tailed
  * from then on, so entries written by other nodes arrive within a tail round trip. A miss is
@@ -44,15 +48,16 @@ import io.kqf.kafka.TopicAdmin;
  *   <li>Two nodes claiming one new key at the same instant can both get Fresh (neither sees the
  *   other's entry before it stores): the message is then published twice. Routing each key to one
  *   node (the multi-node work) removes this; the registry then keeps the earlier claim on every node.
- *   <li>A crash after the message is written but before {@code stored} wrote the entry leaves a
- *   publish without its entry, and a retry publishes again. That write-to-write gap is the remaining
- *   window of duplication.
+ *   <li>A reservation whose message cannot be found (written after the look-up, on another node,
+ *   or past the topic's retention) counts as abandoned, and a retry publishes again.
  * </ul>
  */
 public final class DedupRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DedupRegistry.class);
 
     public static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
+    /** The record header a message published under a key carries it in (how {@link PublishLocator} finds it). */
+    public static final String KEY_HEADER = "kqf-publish-key";
     public static final long DEFAULT_MAXIMUM_SIZE = 100_000;
     /** Keys whose fingerprint is kept (8 bytes each, ~40 MB at most): new keys need no Kafka read up to this many a window. */
     public static final long DEFAULT_MAXIMUM_KEYS = 2_000_000;
@@ -62,6 +67,7 @@ public final class DedupRegistry implements AutoCloseable {
     private static final Duration STORE_TIMEOUT = Duration.ofSeconds(35);
 
     private final DedupLog kafka;
+    private final PublishLocator locator;
     private final DedupCache cache;
     private final SeenKeys seen;
     private final Clock clock;
@@ -79,16 +85,20 @@ public final class DedupRegistry implements AutoCloseable {
      */
     public DedupRegistry(KafkaClients clients, TopicAdmin admin, RecordWriter writer, String topic, Clock clock,
                          Duration window, long maximumSize) {
-        this(clients, admin, writer, topic, clock, window, maximumSize, DEFAULT_MAXIMUM_KEYS);
+        this(clients, admin, writer, topic, clock, window, maximumSize, DEFAULT_MAXIMUM_KEYS, PublishLocator.NONE);
     }
 
-    /** @param maximumKeys keys whose fingerprint is kept ({@link SeenKeys}) */
+    /**
+     * @param maximumKeys keys whose fingerprint is kept ({@link SeenKeys})
+     * @param locator     finds the message of a claim whose place was never written
+     */
     public DedupRegistry(KafkaClients clients, TopicAdmin admin, RecordWriter writer, String topic, Clock clock,
-                         Duration window, long maximumSize, long maximumKeys) {
+                         Duration window, long maximumSize, long maximumKeys, PublishLocator locator) {
         if (window.isNegative() || window.isZero()) {
             throw new IllegalArgumentException("dedup window must be positive: " + window);
         }
         this.kafka = new DedupLog(clients, admin, writer, topic, window);
+        this.locator = locator;
         this.cache = new DedupCache(maximumSize, window, clock);
         this.seen = new SeenKeys(window, maximumKeys);
         this.clock = clock;
@@ -123,7 +133,7 @@ public final class DedupRegistry implements AutoCloseable {
         String id = queue + '\u0000' + key;
         CompletableFuture<Claim> answer = new CompletableFuture<>();
         answer.orTimeout(CLAIM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        attempt(id, fingerprint.clone(), answer);
+        attempt(new KeyOf(queue, key, id), fingerprint.clone(), answer);
         return answer.handle((claim, error) -> {
             if (error != null) {
                 throw refusal(error, "claiming a publish key");
@@ -145,19 +155,24 @@ public final class DedupRegistry implements AutoCloseable {
         }
     }
 
-    private void attempt(String id, byte[] fingerprint, CompletableFuture<Claim> answer) {
+    /** A claimed key: its queue, the key, and the registry id made of both. */
+    private record KeyOf(String queue, String key, String id) {
+    }
+
+    private void attempt(KeyOf key, byte[] fingerprint, CompletableFuture<Claim> answer) {
         if (answer.isDone()) {
             return; // timed out while waiting for another claim
         }
+        String id = key.id();
         CompletableFuture<Void> mine = new CompletableFuture<>();
         CompletableFuture<Void> other = held.putIfAbsent(id, mine);
         if (other != null) {
             // Ask again once the holder reported: Duplicate if it stored, perhaps Fresh if it abandoned.
-            other.whenComplete((ignored, error) -> attempt(id, fingerprint, answer));
+            other.whenComplete((ignored, error) -> attempt(key, fingerprint, answer));
             return;
         }
         try {
-            decide(id, fingerprint, mine, answer);
+            decide(key, fingerprint, mine, answer);
         } catch (RuntimeException e) {
             release(id, mine);
             answer.completeExceptionally(e);
@@ -165,12 +180,12 @@ public final class DedupRegistry implements AutoCloseable {
     }
 
     /** Answers a claim whose key this caller holds ({@code mine}). */
-    private void decide(String id, byte[] fingerprint, CompletableFuture<Void> mine, CompletableFuture<Claim> answer) {
+    private void decide(KeyOf key, byte[] fingerprint, CompletableFuture<Void> mine, CompletableFuture<Claim> answer) {
+        String id = key.id();
         long now = clock.millis();
         Published hit = cache.live(id, now);
         if (hit != null) {
-            release(id, mine);
-            answer.complete(duplicate(hit, fingerprint));
+            answerFound(key, hit, fingerprint, mine, answer);
             return;
         }
         if (cache.complete(now) || !seen.mightHave(id, now)) {
@@ -196,8 +211,34 @@ public final class DedupRegistry implements AutoCloseable {
                 return;
             }
             remember(id, live);
-            release(id, mine);
-            answer.complete(duplicate(live, fingerprint));
+            answerFound(key, live, fingerprint, mine, answer);
+        });
+    }
+
+    /**
+     * Answers a claim of a key with a live entry: Duplicate where it was stored. A reservation
+     * alone has its message looked for by the key it carries; none found means the publish never
+     * happened (or is not visible yet), and the claim is Fresh.
+     */
+    private void answerFound(KeyOf key, Published entry, byte[] fingerprint, CompletableFuture<Void> mine,
+                             CompletableFuture<Claim> answer) {
+        if (entry.located()) {
+            release(key.id(), mine);
+            answer.complete(duplicate(entry, fingerprint));
+            return;
+        }
+        locator.locate(key.queue(), key.key(), entry.claimedAt()).whenComplete((place, error) -> {
+            if (error != null) {
+                release(key.id(), mine);
+                answer.completeExceptionally(error);
+            } else if (place.isPresent()) {
+                Published located = new Published(place.get(), entry.fingerprint(), entry.claimedAt());
+                remember(key.id(), located);
+                release(key.id(), mine);
+                answer.complete(duplicate(located, fingerprint));
+            } else {
+                offer(answer, fresh(key.id(), fingerprint, mine, clock.millis()));
+            }
         });
     }
 
@@ -220,18 +261,23 @@ public final class DedupRegistry implements AutoCloseable {
         }
     }
 
+    /** A Fresh claim, its reservation already on its way to Kafka (in parallel with the caller's publish). */
     private Claim.Fresh fresh(String id, byte[] fingerprint, CompletableFuture<Void> mine, long claimedAt) {
-        return new Claim.Fresh(at -> store(id, new Published(at, fingerprint, claimedAt), mine), () -> release(id, mine));
+        CompletableFuture<Void> reserved = kafka.write(id, Published.reserved(fingerprint, claimedAt))
+                .orTimeout(STORE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        return new Claim.Fresh(reserved, at -> store(id, new Published(at, fingerprint, claimedAt), mine),
+                () -> release(id, mine));
     }
 
     private CompletableFuture<Void> store(String id, Published entry, CompletableFuture<Void> mine) {
         return kafka.write(id, entry).orTimeout(STORE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).handle((ignored, error) -> {
-            if (error == null) {
-                // Before the release: a waiting claim retries on release and must find the entry.
-                remember(id, entry);
-            }
+            // The message is stored there either way. Before the release: a waiting claim retries on
+            // release and must find the entry.
+            remember(id, entry);
             release(id, mine);
             if (error != null) {
+                log.warn("the place of a published key was not recorded ({}); other nodes look it up by its key",
+                        error.toString());
                 throw refusal(error, "recording a publish in the dedup registry");
             }
             return null;

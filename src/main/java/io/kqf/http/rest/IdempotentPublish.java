@@ -1,5 +1,7 @@
 package io.kqf.http.rest;
 
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
@@ -67,9 +69,12 @@ final class IdempotentPublish {
                 return CompletableFuture.completedFuture(new Outcome(duplicate.storedAt(), false));
             }
             Claim.Fresh fresh = (Claim.Fresh) claim;
+            // The message carries its key, so a reservation whose place was never written can be resolved.
+            Map<String, byte[]> keyed = new LinkedHashMap<>(headers);
+            keyed.put(DedupRegistry.KEY_HEADER, key.registryKey().getBytes(StandardCharsets.UTF_8));
             CompletableFuture<StoredAt> stored;
             try {
-                stored = engine.put(engineQueue, 0, recordKey, body, headers);
+                stored = engine.put(engineQueue, 0, recordKey, body, keyed);
             } catch (RuntimeException e) {
                 fresh.abandoned();
                 throw e;
@@ -78,7 +83,12 @@ final class IdempotentPublish {
                 if (error != null) {
                     fresh.abandoned();
                 }
-            }).thenCompose(at -> fresh.stored(at).thenApply(v -> new Outcome(at, true)));
+            }).thenCompose(at -> fresh.reserved().handle((ok, error) -> error == null).thenCompose(reserved -> {
+                CompletableFuture<Void> located = fresh.stored(at);
+                // With the reservation in Kafka a repeat is recognised from now on, on any node and
+                // after a crash: the answer need not wait for the place's write. Without it, it must.
+                return reserved ? CompletableFuture.<Void>completedFuture(null) : located;
+            }).thenApply(v -> new Outcome(at, true)));
         });
     }
 }

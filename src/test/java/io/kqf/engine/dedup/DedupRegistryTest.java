@@ -52,7 +52,12 @@ class DedupRegistryTest {
     }
 
     private DedupRegistry registry(Clock clock, long maximumSize) {
-        DedupRegistry registry = new DedupRegistry(clients, admin, writer, topic, clock, WINDOW, maximumSize);
+        return registry(clock, maximumSize, PublishLocator.NONE);
+    }
+
+    private DedupRegistry registry(Clock clock, long maximumSize, PublishLocator locator) {
+        DedupRegistry registry = new DedupRegistry(clients, admin, writer, topic, clock, WINDOW, maximumSize,
+                DedupRegistry.DEFAULT_MAXIMUM_KEYS, locator);
         registry.start(START);
         started.add(registry);
         return registry;
@@ -219,5 +224,35 @@ class DedupRegistryTest {
         } finally {
             threads.shutdown();
         }
+    }
+
+    @Test
+    void a_reservation_whose_place_was_never_written_is_resolved_by_the_messages_key() throws Exception {
+        // The claiming node "crashes" after its reservation and its message, before the place's write.
+        Claim.Fresh crashed = assertInstanceOf(Claim.Fresh.class, claim(registry(), "order-9", body("a")));
+        crashed.reserved().get(30, TimeUnit.SECONDS);
+
+        List<String> asked = new ArrayList<>();
+        DedupRegistry successor = registry(clock, DedupRegistry.DEFAULT_MAXIMUM_SIZE, (queue, key, claimedAt) -> {
+            asked.add(queue + "/" + key);
+            return CompletableFuture.completedFuture(java.util.Optional.of(storedAt(33)));
+        });
+        assertEquals(new Claim.Duplicate(storedAt(33), true), claim(successor, "order-9", body("a")));
+        assertEquals(new Claim.Duplicate(storedAt(33), false), claim(successor, "order-9", body("b")));
+        assertEquals(List.of("orders/order-9"), asked, "looked up once, then remembered");
+    }
+
+    @Test
+    void a_reservation_whose_message_is_not_found_counts_as_abandoned() throws Exception {
+        Claim.Fresh crashed = assertInstanceOf(Claim.Fresh.class, claim(registry(), "order-10", body("a")));
+        crashed.reserved().get(30, TimeUnit.SECONDS);
+
+        DedupRegistry successor = registry();
+        Claim.Fresh again = assertInstanceOf(Claim.Fresh.class, claim(successor, "order-10", body("a")));
+        store(again, storedAt(50));
+        assertEquals(new Claim.Duplicate(storedAt(50), true), claim(successor, "order-10", body("a")),
+                "the located entry counts over the older reservation");
+        assertEquals(new Claim.Duplicate(storedAt(50), true), claim(registry(), "order-10", body("a")),
+                "on a node that replays both, too");
     }
 }
