@@ -20,11 +20,10 @@ public sealed interface Claim permits Claim.Duplicate, Claim.Fresh {
     }
 
     /**
-     * Not published within the window. The holder publishes the message (with the key in the
-     * header {@link DedupRegistry#KEY_HEADER}) while the registry writes the claim's reservation
-     * ({@link #reserved}); once both are acknowledged the publish may be answered. Then the holder
-     * reports exactly once, {@link #stored} or {@link #abandoned}. Until then other claims of the
-     * key on this node wait, so the holder must report on every path.
+     * Not published within the window. The holder publishes the message, with the key in the
+     * header {@link DedupRegistry#KEY_HEADER}, while the registry writes the claim's reservation,
+     * then reports exactly once, {@link #stored} or {@link #abandoned}. Until then other claims of
+     * the key on this node wait, so the holder must report on every path.
      */
     final class Fresh implements Claim {
         private final AtomicBoolean settled = new AtomicBoolean();
@@ -39,19 +38,16 @@ public sealed interface Claim permits Claim.Duplicate, Claim.Fresh {
             this.onAbandoned = onAbandoned;
         }
 
-        /**
-         * Completes when the reservation is in Kafka (acks=all): from then on a repeat of the key is
-         * recognised on any node and after a crash, even before {@link #stored} wrote the place.
-         * Fails when it could not be written; the holder then awaits {@link #stored} instead.
-         */
-        public CompletableFuture<Void> reserved() {
+        /** Completes when the reservation is in Kafka (acks=all); fails when it could not be written. */
+        CompletableFuture<Void> reserved() {
             return reserved;
         }
 
         /**
-         * The message was published at {@code at}: records its place in the registry (acks=all). Completes
-         * when Kafka acknowledged the entry; fails with {@code EngineException} UNAVAILABLE if it did
-         * not (the claim is then released, as if abandoned).
+         * The message was published at {@code at}. Completes when the claim is in Kafka (acks=all):
+         * its reservation, or, if that failed, an entry with the place written now. Fails with
+         * {@code EngineException} UNAVAILABLE when neither could be written (the claim is then
+         * released, as if abandoned). Answer the publish only once this completed.
          *
          * @throws IllegalStateException if this claim was already reported
          */

@@ -28,13 +28,12 @@ import io.kqf.kafka.TopicAdmin;
  * entries live in a Kafka topic ({@link DedupLog}), with a bounded cache in front ({@link DedupCache}).
  *
  * <p>Protocol: {@link #claim} answers {@link Claim.Duplicate} or hands out a {@link Claim.Fresh},
- * whose reservation entry is written at once. The holder publishes the message (carrying the key
- * in {@link #KEY_HEADER}) in parallel, may answer its client once both are acknowledged, then
- * calls {@code stored(at)} (the entry is written again with the message's place) or
- * {@code abandoned()}. On this node a second claim of a held key waits for that outcome, so one
- * node never hands out two Fresh claims of a key at once. Elsewhere, or after a crash between the
- * two writes, a reservation without a place is resolved by looking for the message by its key
- * ({@link PublishLocator}).
+ * whose reservation entry (claim time and fingerprint) is written at once. The holder publishes
+ * the message, carrying the key in {@link #KEY_HEADER}, in parallel, then calls {@code stored(at)},
+ * which completes once the reservation is in Kafka, or {@code abandoned()}. On this node a second
+ * claim of a held key waits for that outcome, so one node never hands out two Fresh claims of a
+ * key at once, and then finds the place in the cache. Any other node, or this one after a
+ * restart, finds the message by its key ({@link PublishLocator}) the first time a repeat comes.
  *
  * <p>Reads: on start the entries of the window are replayed into the cache, and the topic is tailed
  * from then on, so entries written by other nodes arrive within a tail round trip. A miss is
@@ -261,12 +260,26 @@ public final class DedupRegistry implements AutoCloseable {
         }
     }
 
-    /** A Fresh claim, its reservation already on its way to Kafka (in parallel with the caller's publish). */
+    /**
+     * A Fresh claim, its reservation already on its way to Kafka (in parallel with the caller's
+     * publish). Once the message is stored, a written reservation is all Kafka needs: the place is
+     * kept in this node's cache, and any other node (or this one after a restart) finds it by the
+     * message's key. Only when the reservation failed is the entry written, with its place.
+     */
     private Claim.Fresh fresh(String id, byte[] fingerprint, CompletableFuture<Void> mine, long claimedAt) {
         CompletableFuture<Void> reserved = kafka.write(id, Published.reserved(fingerprint, claimedAt))
                 .orTimeout(STORE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        return new Claim.Fresh(reserved, at -> store(id, new Published(at, fingerprint, claimedAt), mine),
-                () -> release(id, mine));
+        return new Claim.Fresh(reserved, at -> {
+            Published entry = new Published(at, fingerprint, claimedAt);
+            return reserved.handle((ok, error) -> error == null).thenCompose(written -> {
+                if (!written) {
+                    return store(id, entry, mine);
+                }
+                remember(id, entry); // before the release: a waiting claim retries on release and must find it
+                release(id, mine);
+                return CompletableFuture.<Void>completedFuture(null);
+            });
+        }, () -> release(id, mine));
     }
 
     private CompletableFuture<Void> store(String id, Published entry, CompletableFuture<Void> mine) {

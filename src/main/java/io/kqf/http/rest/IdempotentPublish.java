@@ -69,7 +69,7 @@ final class IdempotentPublish {
                 return CompletableFuture.completedFuture(new Outcome(duplicate.storedAt(), false));
             }
             Claim.Fresh fresh = (Claim.Fresh) claim;
-            // The message carries its key, so a reservation whose place was never written can be resolved.
+            // The message carries its key: how another node, or this one after a crash, finds it.
             Map<String, byte[]> keyed = new LinkedHashMap<>(headers);
             keyed.put(DedupRegistry.KEY_HEADER, key.registryKey().getBytes(StandardCharsets.UTF_8));
             CompletableFuture<StoredAt> stored;
@@ -83,12 +83,7 @@ final class IdempotentPublish {
                 if (error != null) {
                     fresh.abandoned();
                 }
-            }).thenCompose(at -> fresh.reserved().handle((ok, error) -> error == null).thenCompose(reserved -> {
-                CompletableFuture<Void> located = fresh.stored(at);
-                // With the reservation in Kafka a repeat is recognised from now on, on any node and
-                // after a crash: the answer need not wait for the place's write. Without it, it must.
-                return reserved ? CompletableFuture.<Void>completedFuture(null) : located;
-            }).thenApply(v -> new Outcome(at, true)));
+            }).thenCompose(at -> fresh.stored(at).thenApply(v -> new Outcome(at, true)));
         });
     }
 }
