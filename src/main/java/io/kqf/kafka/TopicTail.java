@@ -57,7 +57,15 @@ public final class TopicTail implements AutoCloseable {
      */
     public static TopicTail start(KafkaClients clients, String name, List<TopicPartition> partitions,
                                   Consumer<List<ConsumerRecord<byte[], byte[]>>> handler) {
-        KafkaConsumer<byte[], byte[]> consumer = clients.readerConsumer(name);
+        return start(clients.readerConsumer(name), name, partitions, handler);
+    }
+
+    /**
+     * As {@link #start(KafkaClients, String, List, Consumer)}, reading with {@code consumer}
+     * (unassigned; the tail owns and closes it), e.g. one that batches its fetches.
+     */
+    public static TopicTail start(KafkaConsumer<byte[], byte[]> consumer, String name, List<TopicPartition> partitions,
+                                  Consumer<List<ConsumerRecord<byte[], byte[]>>> handler) {
         try {
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);

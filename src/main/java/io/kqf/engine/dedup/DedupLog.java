@@ -33,6 +33,8 @@ import io.kqf.kafka.TopicTail;
 final class DedupLog implements AutoCloseable {
     /** Partitions of a topic this class creates; an existing topic keeps its count. */
     static final int PARTITIONS = 8;
+    /** How long the tail's fetches wait for more entries (see start). */
+    private static final Duration TAIL_BATCH = Duration.ofMillis(20);
     /** Scans running at once; each has its own thread and reader, so none waits for a reader. */
     private static final int SCANNERS = 2;
     private static final Duration SCAN_TIMEOUT = Duration.ofSeconds(20);
@@ -80,7 +82,10 @@ final class DedupLog implements AutoCloseable {
         for (int p = 0; p < partitions; p++) {
             all.add(new TopicPartition(topic, p));
         }
-        tail = TopicTail.start(clients, "kqf-dedup-tail", all, records -> records.forEach(r -> handOver(r, each)));
+        // Batched: other nodes' claims may arrive up to TAIL_BATCH later (their races are a known gap
+        // either way), and this node's own come back only to be merged with what it has.
+        tail = TopicTail.start(clients.batchingReaderConsumer("kqf-dedup-tail", TAIL_BATCH), "kqf-dedup-tail", all,
+                records -> records.forEach(r -> handOver(r, each)));
         try (WindowReader replay = new WindowReader(clients.readerConsumer("kqf-dedup-replay"))) {
             replay.read(all, sinceMillis - SKEW_MILLIS, timeout, record -> handOver(record, each));
         } catch (RuntimeException e) {
