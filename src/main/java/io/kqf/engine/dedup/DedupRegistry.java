@@ -131,8 +131,11 @@ public final class DedupRegistry implements AutoCloseable {
         // Queue names and the front ends' keys (guid charset, token nonces) never hold NUL: ids never collide.
         String id = queue + '\u0000' + key;
         CompletableFuture<Claim> answer = new CompletableFuture<>();
-        answer.orTimeout(CLAIM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         attempt(new KeyOf(queue, key, id), fingerprint.clone(), answer);
+        if (!answer.isDone()) {
+            // Only a claim that waits (another claim of its key, a scan, a look-up) needs a timer.
+            answer.orTimeout(CLAIM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
         return answer.handle((claim, error) -> {
             if (error != null) {
                 throw refusal(error, "claiming a publish key");
