@@ -38,6 +38,7 @@ public final class QueueEngine {
     private final long fetchWaitNanos;
     private final ItemLimit itemLimit;
     private final int priorities;
+    private final NextRecord next;
 
     QueueEngine(QueueRegistry registry, Poller poller, Leases leases, Ownership ownership, MetaStore metaStore,
                 RecordWriter writer, QueueEvents events, Purger purger, StatReader stats, Clock clock,
@@ -52,6 +53,7 @@ public final class QueueEngine {
         this.purger = purger;
         this.stats = stats;
         this.clock = clock;
+        this.next = new NextRecord(poller, ownership, clock);
         this.fetchWaitNanos = fetchWait.toNanos();
         this.itemLimit = itemLimit;
         this.priorities = priorities;
@@ -188,7 +190,7 @@ public final class QueueEngine {
         Lease lease = null;
         Delivery delivery;
         synchronized (queue) {
-            Taken taken = take(queue, block ? System.nanoTime() + fetchWaitNanos : 0);
+            NextRecord.Taken taken = next.take(queue, block ? System.nanoTime() + fetchWaitNanos : 0);
             if (taken == null) {
                 return null;
             }
@@ -215,55 +217,6 @@ public final class QueueEngine {
         Delivery answer = delivery;
         CompletableFuture<Void> durable = commit != null ? committed(commit) : journaled(lease);
         return durable.thenApply(v -> Optional.of(answer));
-    }
-
-    /** What a delivery took: a ready record, or the record of a due lease (then {@code due} is set). */
-    private record Taken(Lane lane, Message record, Lease due) {
-    }
-
-    /** Under the queue's monitor. {@code deadline} 0: do not wait, null when a fetch is pending. */
-    private Taken take(QueueState queue, long deadline) {
-        while (true) {
-            if (queue.meta() == null) {
-                return null;
-            }
-            boolean mustWait = false;
-            Lease due = queue.leases().firstDue(clock.millis());
-            if (due != null) {
-                Message record = due.lane().leasedRecord(due.offset());
-                if (record != null) {
-                    return new Taken(due.lane(), record, due);
-                }
-                // Recovered from the journal; the poller has not fetched its record again yet.
-                mustWait = true;
-                poller.watch(due.lane());
-            }
-            for (int priority : mustWait ? List.<Integer>of() : queue.prioritiesHighestFirst()) {
-                for (Lane lane : queue.lanesOf(priority)) {
-                    if (!ownership.servedHere(lane)) {
-                        mustWait = true;
-                        continue;
-                    }
-                    Message record = lane.takeReady();
-                    if (record != null) {
-                        poller.drained(lane);
-                        return new Taken(lane, record, null);
-                    }
-                    if (lane.fetchPending()) {
-                        mustWait = true;
-                        poller.watch(lane);
-                    }
-                }
-                if (mustWait) {
-                    // A higher lane's record is on its way: do not serve a lower lane before it.
-                    break;
-                }
-            }
-            if (!mustWait || deadline == 0) {
-                return null;
-            }
-            queue.awaitChange(deadline, "records of queue " + queue.name + " were not fetched in time");
-        }
     }
 
     /**
@@ -381,7 +334,6 @@ public final class QueueEngine {
         purger.purge(requirePlain(queueName), priority);
     }
 
-    /** Deletes the queue: every record acknowledged (leases included), then its attributes removed. */
     /** Deletes a queue (every message acked, its attributes removed) and its selector views. */
     public void delete(String queueName) {
         QueueState queue = requirePlain(queueName);
