@@ -93,6 +93,7 @@ public final class EngineRuntime implements AutoCloseable {
 
         QueueEvents events = new QueueEvents();
         LeaseJournal journal = new LeaseJournal(clients, writer, EngineOptions.LEASES_TOPIC);
+        journal.start(Duration.ofSeconds(60));
         Leases leases = new Leases(journal, clock);
         Ownership ownership = new Ownership();
         MetaStore metaStore = new MetaStore(clients, writer, EngineOptions.META_TOPIC, names, options.nodeId());

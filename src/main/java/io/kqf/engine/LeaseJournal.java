@@ -1,14 +1,20 @@
 package io.kqf.engine;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
-import io.kqf.kafka.CompactedTopic;
 import io.kqf.kafka.KafkaClients;
+import io.kqf.kafka.KafkaUnavailable;
 import io.kqf.kafka.RecordWriter;
+import io.kqf.kafka.TopicTail;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The compacted {@code _kqf.leases} topic: what a lane's committed offset and commit metadata
@@ -21,9 +27,9 @@ import io.kqf.kafka.RecordWriter;
  *   <li>{@code R;<end>}: offsets [offset, end) are acked (commit metadata overflow);</li>
  * </ul>
  * and a tombstone once the committed offset has passed the key's offset. This class decides the
- * format; {@link RecordWriter} and {@link CompactedTopic} do the Kafka I/O.
+ * format and keeps the tailed state; {@link RecordWriter} and {@link TopicTail} do the Kafka I/O.
  */
-final class LeaseJournal {
+final class LeaseJournal implements AutoCloseable {
     /** A live lease as journaled. {@code deadline} is meaningless when it follows the queue timeout. */
     record Entry(long handedOutAt, int attempt, long deadline, String holder, boolean followsQueueTimeout) {
     }
@@ -35,6 +41,13 @@ final class LeaseJournal {
     private final KafkaClients clients;
     private final RecordWriter writer;
     private final String topic;
+    /** Guards {@link #byPartition} and {@link #nextOffset}; notified as the tail applies records. */
+    private final Object tailed = new Object();
+    /** The journal as tailed: partition → offset → value (tombstones remove). */
+    private final Map<PartitionRef, Map<Long, String>> byPartition = new HashMap<>();
+    /** The offset after the last record tailed. */
+    private long nextOffset;
+    private TopicTail tail;
 
     LeaseJournal(KafkaClients clients, RecordWriter writer, String topic) {
         this.clients = clients;
@@ -79,33 +92,109 @@ final class LeaseJournal {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Reads the whole journal: per partition, live leases and acked ranges. */
-    Map<PartitionRef, Recovered> read() {
-        Map<PartitionRef, Recovered> byPartition = new HashMap<>();
-        CompactedTopic.readToEnd(clients, topic).forEach((key, raw) -> {
-            int second = key.lastIndexOf('/');
-            int first = key.lastIndexOf('/', second - 1);
-            if (first < 0) {
-                return;
-            }
-            try {
-                PartitionRef tp = new PartitionRef(key.substring(0, first), Integer.parseInt(key.substring(first + 1, second)));
-                long offset = Long.parseLong(key.substring(second + 1));
-                String[] fields = new String(raw, StandardCharsets.UTF_8).split(";", -1);
-                Recovered recovered = byPartition.computeIfAbsent(tp, t -> new Recovered(new HashMap<>(), new AckedRanges()));
-                if (fields[0].equals("L") && fields.length == 3) {
-                    recovered.leases().put(offset, new Entry(Long.parseLong(fields[1]), Math.max(1, Integer.parseInt(fields[2])),
-                            0, Lease.ANYONE, true));
-                } else if (fields[0].equals("L") && fields.length == 5) {
-                    recovered.leases().put(offset, new Entry(Long.parseLong(fields[1]), Math.max(1, Integer.parseInt(fields[2])),
-                            Long.parseLong(fields[3]), fields[4], false));
-                } else if (fields[0].equals("R") && fields.length >= 2) {
-                    recovered.acked().addRange(offset, Long.parseLong(fields[1]));
+    /**
+     * Replays the journal into memory and tails it from then on, so an assignment reads the
+     * entries of its partitions from memory instead of the whole topic from Kafka (which cost
+     * every assignment a read of every queue's entries). Blocks until the replay is done.
+     */
+    void start(Duration timeout) {
+        tail = TopicTail.replay(clients, "kqf-lease-journal", partition(), timeout, (records, live) -> apply(records));
+    }
+
+    /** The journal's one partition. */
+    TopicPartition partition() {
+        return new TopicPartition(topic, 0);
+    }
+
+    private void apply(List<ConsumerRecord<byte[], byte[]>> records) {
+        synchronized (tailed) {
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                nextOffset = Math.max(nextOffset, record.offset() + 1);
+                if (record.key() == null) {
+                    continue;
                 }
-            } catch (NumberFormatException e) {
-                // Not written by kqf: skip rather than refuse to start.
+                String key = new String(record.key(), StandardCharsets.UTF_8);
+                int second = key.lastIndexOf('/');
+                int first = key.lastIndexOf('/', second - 1);
+                if (first < 0) {
+                    continue;
+                }
+                try {
+                    PartitionRef tp = new PartitionRef(key.substring(0, first), Integer.parseInt(key.substring(first + 1, second)));
+                    long offset = Long.parseLong(key.substring(second + 1));
+                    if (record.value() == null) {
+                        Map<Long, String> entries = byPartition.get(tp);
+                        if (entries != null && entries.remove(offset) != null && entries.isEmpty()) {
+                            byPartition.remove(tp);
+                        }
+                    } else {
+                        byPartition.computeIfAbsent(tp, t -> new HashMap<>())
+                                .put(offset, new String(record.value(), StandardCharsets.UTF_8));
+                    }
+                } catch (NumberFormatException e) {
+                    // Not written by kqf: skip rather than refuse to start.
+                }
             }
-        });
-        return byPartition;
+            tailed.notifyAll();
+        }
+    }
+
+    /**
+     * Live leases and acked ranges of {@code partitions}, as the journal holds them once everything
+     * written before {@code journalEnd} (its end offset, read by the caller just now) has been tailed.
+     *
+     * @throws KafkaUnavailable when the tail does not get there within {@code timeout}
+     */
+    Map<PartitionRef, Recovered> recovered(Collection<PartitionRef> partitions, long journalEnd, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<PartitionRef, Recovered> recovered = new HashMap<>();
+        synchronized (tailed) {
+            while (nextOffset < journalEnd) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new KafkaUnavailable("the lease journal was not read up to offset " + journalEnd + " within " + timeout);
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(tailed, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new KafkaUnavailable("interrupted while reading the lease journal", e);
+                }
+            }
+            for (PartitionRef tp : partitions) {
+                Map<Long, String> entries = byPartition.get(tp);
+                if (entries == null) {
+                    continue;
+                }
+                Recovered one = new Recovered(new HashMap<>(), new AckedRanges());
+                entries.forEach((offset, value) -> parse(offset, value, one));
+                recovered.put(tp, one);
+            }
+        }
+        return recovered;
+    }
+
+    private static void parse(long offset, String value, Recovered into) {
+        String[] fields = value.split(";", -1);
+        try {
+            if (fields[0].equals("L") && fields.length == 3) {
+                into.leases().put(offset, new Entry(Long.parseLong(fields[1]), Math.max(1, Integer.parseInt(fields[2])),
+                        0, Lease.ANYONE, true));
+            } else if (fields[0].equals("L") && fields.length == 5) {
+                into.leases().put(offset, new Entry(Long.parseLong(fields[1]), Math.max(1, Integer.parseInt(fields[2])),
+                        Long.parseLong(fields[3]), fields[4], false));
+            } else if (fields[0].equals("R") && fields.length >= 2) {
+                into.acked().addRange(offset, Long.parseLong(fields[1]));
+            }
+        } catch (NumberFormatException e) {
+            // Not written by kqf: skip rather than refuse to start.
+        }
+    }
+
+    @Override
+    public void close() {
+        if (tail != null) {
+            tail.close();
+        }
     }
 }

@@ -39,6 +39,8 @@ final class Poller implements Runnable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Poller.class);
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(30);
+    /** How long an assignment waits for the lease journal's tail to reach the journal's end. */
+    private static final Duration JOURNAL_CATCH_UP = Duration.ofSeconds(30);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private volatile LaneDirectory directory;
@@ -311,7 +313,9 @@ final class Poller implements Runnable, AutoCloseable {
             Map<TopicPartition, OffsetAndMetadata> committed = retryWakeup(() -> consumer.committed(tps));
             Map<TopicPartition, Long> begin = retryWakeup(() -> consumer.beginningOffsets(tps));
             Map<TopicPartition, Long> end = retryWakeup(() -> consumer.endOffsets(tps));
-            Map<PartitionRef, LeaseJournal.Recovered> recovered = journal.read();
+            long journalEnd = retryWakeup(() -> consumer.endOffsets(List.of(journal.partition()))).get(journal.partition());
+            Map<PartitionRef, LeaseJournal.Recovered> recovered = journal.recovered(
+                    tps.stream().map(KafkaTypes::ref).toList(), journalEnd, JOURNAL_CATCH_UP);
             List<TopicPartition> unknown = new ArrayList<>();
             for (TopicPartition tp : tps) {
                 Lane lane = directory.laneFor(KafkaTypes.ref(tp));
@@ -377,5 +381,6 @@ final class Poller implements Runnable, AutoCloseable {
             log.warn("final commit failed: {}", e.toString());
         }
         consumer.close(Duration.ofSeconds(5));
+        journal.close(); // its tail: no assignment reads it any more
     }
 }
