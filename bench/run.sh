@@ -13,6 +13,8 @@
 #            box moves the absolute figures by 2x within minutes; adjacent measurements move less).
 #   WARMUP_MAX=seconds (default 120): longest warm-up of a wrk scenario (see warm_up below)
 #   QUEUES / PARKED = size of the capacity trials after the table, default 10000, 0 skips them
+#   NEWQUEUES=n  after the table, time n new queues from put to first get on a fresh node whose
+#            lease journal holds JOURNALED (default 20000) leases; default 0 (skipped)
 #
 # Load generators: wrk (Debian package, installed here if missing) for plain request scenarios,
 # Java closed-loop clients with HdrHistogram (src/test/java/io/kqf/bench) for the rest.
@@ -22,6 +24,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10}
 QUEUES=${QUEUES:-10000}
+NEWQUEUES=${NEWQUEUES:-0}
+JOURNALED=${JOURNALED:-20000}
 PARKED=${PARKED:-10000}
 PROFILE=${PROFILE:-0}
 ROUNDS=${ROUNDS:-1}
@@ -359,5 +363,10 @@ if [ "$QUEUES" -gt 0 ]; then
   echo "$QUEUES queues (fresh node):"
   fresh_node queues
   java -cp "$CP" io.kqf.bench.QueuesHeapBench "$node_base" "$QUEUES" "$node_pid" | grep '^QUEUES' || echo "queues trial failed"
+fi
+if [ "$NEWQUEUES" -gt 0 ]; then
+  echo "$NEWQUEUES new queues with $JOURNALED journaled leases (fresh node):"
+  fresh_node newqueues
+  java -cp "$CP" io.kqf.bench.NewQueueBench "$node_base" "$JOURNALED" "$NEWQUEUES" | grep '^NEWQUEUE' || echo "new-queue trial failed"
 fi
 echo "(logs in $work)"
