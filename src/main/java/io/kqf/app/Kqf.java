@@ -60,6 +60,7 @@ public final class Kqf implements AutoCloseable {
             HustmqRoutes hustmq = new HustmqRoutes(runtime, VERSION, settings.maxDoTaskBodySize());
             HttpServer http = HttpServer.start(settings.httpHost(), settings.httpPort(),
                     settings.maxItemBytes() + BODY_SLACK, auth, List.of(hustmq, new RestRoutes(runtime, subscriptions)));
+            runtime.advertise(internalUrl(settings.httpHost(), http.port()));
             log.info("kqf {} serving HTTP on port {} (Kafka {}, auth {}), started in {} ms", VERSION, http.port(),
                     settings.bootstrapServers(), auth == null ? "off" : "on", (System.nanoTime() - started) / 1_000_000);
             return new Kqf(embedded, runtime, http, subscriptions);
@@ -69,6 +70,22 @@ public final class Kqf implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * The URL other nodes reach this one at: the bound host, or this machine's name when bound to
+     * every interface. (A setting for it comes with forwarding, for nodes behind NAT.)
+     */
+    static String internalUrl(String bindHost, int port) {
+        String host = bindHost;
+        if (host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::")) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                host = "localhost";
+            }
+        }
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
     /** What the engine is told of the settings. */

@@ -2,6 +2,7 @@ package io.kqf.engine;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,6 +32,8 @@ public final class EngineRuntime implements AutoCloseable {
     static final String SECRETS_TOPIC = "_kqf.secrets";
     /** REST subscriptions, so they outlive their node's crash (engine.subscribe.SubscriptionLog). */
     static final String SUBSCRIPTIONS_TOPIC = "_kqf.subscriptions";
+    /** Every node's announcement: URL, lanes served, ready counts (NodeDirectory). */
+    static final String NODES_TOPIC = "_kqf.nodes";
     /** Threads that complete engine futures (and so run what callers chained to them). */
     private static final int COMPLETION_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
@@ -49,6 +52,7 @@ public final class EngineRuntime implements AutoCloseable {
     private final io.kqf.engine.dedup.PublishTokens tokens;
     private final io.kqf.engine.subscribe.SubscriptionLog subscriptionLog;
     private final KeyedPublishLocator locator;
+    private final NodeDirectory nodes;
     private final RecordReader reader;
     private final ScheduledExecutorService waitTimer;
     private final ExecutorService completions;
@@ -58,7 +62,9 @@ public final class EngineRuntime implements AutoCloseable {
                           QueueBrowser browser, QueueEvents events, io.kqf.engine.dedup.DedupRegistry dedup,
                           io.kqf.engine.dedup.PublishTokens tokens, SelectorViews views,
                           io.kqf.engine.subscribe.SubscriptionLog subscriptionLog, KeyedPublishLocator locator,
-                          RecordReader reader, ScheduledExecutorService waitTimer, ExecutorService completions) {
+                          NodeDirectory nodes, RecordReader reader, ScheduledExecutorService waitTimer,
+                          ExecutorService completions) {
+        this.nodes = nodes;
         this.subscriptionLog = subscriptionLog;
         this.locator = locator;
         this.browser = browser;
@@ -136,10 +142,12 @@ public final class EngineRuntime implements AutoCloseable {
         SelectorViews views = new SelectorViews(engine, registry, clients, admin, reader, options.groupId());
         io.kqf.engine.subscribe.SubscriptionLog subscriptionLog = io.kqf.engine.subscribe.SubscriptionLog.open(
                 clients, admin, writer, SUBSCRIPTIONS_TOPIC);
+        NodeDirectory nodes = NodeDirectory.start(clients, admin, writer, NODES_TOPIC, options.nodeId(), registry, clock,
+                Duration.ofSeconds(60));
         log.info("queue engine started: node {}, group {}, {} queues", options.nodeId(), options.groupId(),
                 registry.existing().size());
         return new EngineRuntime(writer, admin, metaStore, poller, engine, push, longPolls, tasks, browser, events,
-                dedup, tokens, views, subscriptionLog, locator, reader, waitTimer, completions);
+                dedup, tokens, views, subscriptionLog, locator, nodes, reader, waitTimer, completions);
     }
 
     private static ThreadFactory daemon(String name) {
@@ -218,9 +226,27 @@ public final class EngineRuntime implements AutoCloseable {
         return tasks;
     }
 
+    /** Starts announcing this node in {@code _kqf.nodes}, reachable at {@code baseUrl} (once HTTP serves). */
+    public void advertise(String baseUrl) {
+        nodes.advertise(baseUrl);
+    }
+
+    /** The directory itself (package: the engine's forwarding seam, and tests). */
+    NodeDirectory nodes() {
+        return nodes;
+    }
+
+    /** The nodes sharing this Kafka that announced themselves lately: node id → its URL (this one included). */
+    public Map<String, String> liveNodes() {
+        Map<String, String> live = new java.util.LinkedHashMap<>();
+        nodes.live().forEach(n -> live.put(n.node(), n.url()));
+        return live;
+    }
+
     /** Graceful stop: the last acks are committed; leases stay in the journal for the next start. */
     @Override
     public void close() {
+        nodes.close();
         views.close();
         longPolls.close();
         tasks.close();

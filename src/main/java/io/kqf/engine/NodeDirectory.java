@@ -1,0 +1,163 @@
+package io.kqf.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.kqf.kafka.KafkaClients;
+import io.kqf.kafka.RecordWriter;
+import io.kqf.kafka.TopicAdmin;
+import io.kqf.kafka.TopicTail;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The nodes that share this Kafka, as each announces itself in the compacted {@code _kqf.nodes}
+ * topic (key = node id): its internal URL and the lanes it serves, with their ready counts. A node
+ * announces itself every second once it knows its URL ({@link #advertise}); an announcement holds
+ * for the group's session timeout, so a node that dies drops out within it, and a clean stop
+ * writes a tombstone at once. Every node tails the topic. This is what forwarding to a
+ * partition's owner, and cluster-wide counts, are built on; announcing never blocks a request.
+ */
+final class NodeDirectory implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NodeDirectory.class);
+    private static final Duration ANNOUNCE_EVERY = Duration.ofSeconds(1);
+    /** The consumer group's session timeout: past it, the group gives a silent node's partitions away too. */
+    static final Duration VALID_FOR = Duration.ofSeconds(10);
+    private static final long TOMBSTONE_WAIT_SECONDS = 5;
+
+    private final String nodeId;
+    private final RecordWriter writer;
+    private final String topic;
+    private final QueueRegistry registry;
+    private final Clock clock;
+    private final Map<String, NodeAnnouncement> nodes = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService announcer;
+    private volatile String url;
+    private TopicTail tail;
+
+    private NodeDirectory(String nodeId, RecordWriter writer, String topic, QueueRegistry registry, Clock clock) {
+        this.nodeId = nodeId;
+        this.writer = writer;
+        this.topic = topic;
+        this.registry = registry;
+        this.clock = clock;
+        this.announcer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "kqf-node-announcer");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Creates the topic if missing, reads every node's last announcement, then tails them. Blocks on Kafka. */
+    static NodeDirectory start(KafkaClients clients, TopicAdmin admin, RecordWriter writer, String topic, String nodeId,
+                               QueueRegistry registry, Clock clock, Duration timeout) {
+        admin.ensureCompacted(topic);
+        NodeDirectory directory = new NodeDirectory(nodeId, writer, topic, registry, clock);
+        directory.tail = TopicTail.replay(clients, "kqf-nodes-tail", new TopicPartition(topic, 0), timeout,
+                (records, live) -> directory.apply(records));
+        directory.announcer.scheduleWithFixedDelay(directory::announce, ANNOUNCE_EVERY.toMillis(),
+                ANNOUNCE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        return directory;
+    }
+
+    /** This node's internal URL, known once HTTP serves: announcing starts now. */
+    void advertise(String baseUrl) {
+        this.url = baseUrl;
+        announcer.execute(this::announce);
+    }
+
+    private void apply(List<ConsumerRecord<byte[], byte[]>> records) {
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            if (record.key() == null) {
+                continue;
+            }
+            String node = new String(record.key(), StandardCharsets.UTF_8);
+            Optional<NodeAnnouncement> said = NodeAnnouncement.decode(node, record.value());
+            if (said.isPresent()) {
+                nodes.put(node, said.get());
+            } else {
+                nodes.remove(node);
+            }
+        }
+    }
+
+    private void announce() {
+        String baseUrl = url;
+        if (baseUrl == null) {
+            return;
+        }
+        try {
+            NodeAnnouncement mine = new NodeAnnouncement(nodeId, baseUrl, clock.millis(), VALID_FOR.toMillis(), servedLanes());
+            writer.send(topic, key(), mine.encode(), Map.of()).exceptionally(e -> {
+                log.warn("node announcement not written ({}); other nodes may drop this one", e.toString());
+                return null;
+            });
+        } catch (RuntimeException e) {
+            log.warn("node announcement failed: {}", e.toString());
+        }
+    }
+
+    /** The lanes this node serves now, with their ready counts (each queue's monitor, briefly). */
+    private Map<PartitionRef, Long> servedLanes() {
+        Map<PartitionRef, Long> lanes = new LinkedHashMap<>();
+        for (QueueState queue : registry.all()) {
+            synchronized (queue) {
+                for (Lane lane : queue.allLanes()) {
+                    if (lane.loaded()) {
+                        lanes.put(lane.tp, lane.ready());
+                    }
+                }
+            }
+        }
+        return lanes;
+    }
+
+    /** The live announcements, this node's included, newest first. */
+    List<NodeAnnouncement> live() {
+        long now = clock.millis();
+        List<NodeAnnouncement> live = new ArrayList<>();
+        for (NodeAnnouncement one : nodes.values()) {
+            if (one.liveAt(now)) {
+                live.add(one);
+            }
+        }
+        live.sort(Comparator.comparingLong(NodeAnnouncement::announcedAt).reversed());
+        return live;
+    }
+
+    /** Another live node that says it serves {@code lane}, the latest to say so; empty if none does. */
+    Optional<NodeAnnouncement> otherOwnerOf(PartitionRef lane) {
+        return live().stream().filter(n -> !n.node().equals(nodeId) && n.lanes().containsKey(lane)).findFirst();
+    }
+
+    private byte[] key() {
+        return nodeId.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Stops announcing and says so (a tombstone), so other nodes drop this one at once, not after VALID_FOR. */
+    @Override
+    public void close() {
+        announcer.shutdownNow();
+        if (url != null) {
+            try {
+                writer.send(topic, key(), null, Map.of()).get(TOMBSTONE_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.warn("node tombstone not written ({}); other nodes drop this one within {}", e.toString(), VALID_FOR);
+            }
+        }
+        tail.close();
+    }
+}
