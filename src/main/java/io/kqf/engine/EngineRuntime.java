@@ -142,8 +142,8 @@ public final class EngineRuntime implements AutoCloseable {
         SelectorViews views = new SelectorViews(engine, registry, clients, admin, reader, options.groupId());
         io.kqf.engine.subscribe.SubscriptionLog subscriptionLog = io.kqf.engine.subscribe.SubscriptionLog.open(
                 clients, admin, writer, SUBSCRIPTIONS_TOPIC);
-        NodeDirectory nodes = NodeDirectory.start(clients, admin, writer, NODES_TOPIC, options.nodeId(), registry, clock,
-                Duration.ofSeconds(60));
+        NodeDirectory nodes = NodeDirectory.start(clients, admin, writer, NODES_TOPIC, options.nodeId(), options.groupId(),
+                registry, clock, Duration.ofSeconds(60));
         log.info("queue engine started: node {}, group {}, {} queues", options.nodeId(), options.groupId(),
                 registry.existing().size());
         return new EngineRuntime(writer, admin, metaStore, poller, engine, push, longPolls, tasks, browser, events,
@@ -236,7 +236,7 @@ public final class EngineRuntime implements AutoCloseable {
         return nodes;
     }
 
-    /** The nodes sharing this Kafka that announced themselves lately: node id → its URL (this one included). */
+    /** The nodes of this cluster (consumer group) that announced themselves lately: node id → URL, this one included. */
     public Map<String, String> liveNodes() {
         Map<String, String> live = new java.util.LinkedHashMap<>();
         nodes.live().forEach(n -> live.put(n.node(), n.url()));

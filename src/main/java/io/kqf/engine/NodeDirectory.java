@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The nodes that share this Kafka, as each announces itself in the compacted {@code _kqf.nodes}
+ * The nodes of this node's cluster (its consumer group) on this Kafka, as each announces itself in the compacted {@code _kqf.nodes}
  * topic (key = node id): its internal URL and the lanes it serves, with their ready counts. A node
  * announces itself every second once it knows its URL ({@link #advertise}); an announcement holds
  * for the group's session timeout, so a node that dies drops out within it, and a clean stop
@@ -39,6 +39,7 @@ final class NodeDirectory implements AutoCloseable {
     private static final long TOMBSTONE_WAIT_SECONDS = 5;
 
     private final String nodeId;
+    private final String groupId;
     private final RecordWriter writer;
     private final String topic;
     private final QueueRegistry registry;
@@ -48,8 +49,10 @@ final class NodeDirectory implements AutoCloseable {
     private volatile String url;
     private TopicTail tail;
 
-    private NodeDirectory(String nodeId, RecordWriter writer, String topic, QueueRegistry registry, Clock clock) {
+    private NodeDirectory(String nodeId, String groupId, RecordWriter writer, String topic, QueueRegistry registry,
+                          Clock clock) {
         this.nodeId = nodeId;
+        this.groupId = groupId;
         this.writer = writer;
         this.topic = topic;
         this.registry = registry;
@@ -63,9 +66,9 @@ final class NodeDirectory implements AutoCloseable {
 
     /** Creates the topic if missing, reads every node's last announcement, then tails them. Blocks on Kafka. */
     static NodeDirectory start(KafkaClients clients, TopicAdmin admin, RecordWriter writer, String topic, String nodeId,
-                               QueueRegistry registry, Clock clock, Duration timeout) {
+                               String groupId, QueueRegistry registry, Clock clock, Duration timeout) {
         admin.ensureCompacted(topic);
-        NodeDirectory directory = new NodeDirectory(nodeId, writer, topic, registry, clock);
+        NodeDirectory directory = new NodeDirectory(nodeId, groupId, writer, topic, registry, clock);
         directory.tail = TopicTail.replay(clients, "kqf-nodes-tail", new TopicPartition(topic, 0), timeout,
                 (records, live) -> directory.apply(records));
         directory.announcer.scheduleWithFixedDelay(directory::announce, ANNOUNCE_EVERY.toMillis(),
@@ -100,7 +103,8 @@ final class NodeDirectory implements AutoCloseable {
             return;
         }
         try {
-            NodeAnnouncement mine = new NodeAnnouncement(nodeId, baseUrl, clock.millis(), VALID_FOR.toMillis(), servedLanes());
+            NodeAnnouncement mine = new NodeAnnouncement(nodeId, groupId, baseUrl, clock.millis(), VALID_FOR.toMillis(),
+                    servedLanes());
             writer.send(topic, key(), mine.encode(), Map.of()).exceptionally(e -> {
                 log.warn("node announcement not written ({}); other nodes may drop this one", e.toString());
                 return null;
@@ -125,12 +129,12 @@ final class NodeDirectory implements AutoCloseable {
         return lanes;
     }
 
-    /** The live announcements, this node's included, newest first. */
+    /** The live announcements of this node's group (its cluster), this node's included, newest first. */
     List<NodeAnnouncement> live() {
         long now = clock.millis();
         List<NodeAnnouncement> live = new ArrayList<>();
         for (NodeAnnouncement one : nodes.values()) {
-            if (one.liveAt(now)) {
+            if (one.liveAt(now) && one.group().equals(groupId)) {
                 live.add(one);
             }
         }

@@ -19,7 +19,7 @@ class NodeAnnouncementTest {
         Map<PartitionRef, Long> lanes = new LinkedHashMap<>();
         lanes.put(new PartitionRef("orders", 0), 12L);
         lanes.put(new PartitionRef("orders.__p2", 3), 0L);
-        NodeAnnouncement said = new NodeAnnouncement("node-1", "http://10.0.0.7:8080", 1_000, 10_000, lanes);
+        NodeAnnouncement said = new NodeAnnouncement("node-1", "kqf", "http://10.0.0.7:8080", 1_000, 10_000, lanes);
 
         assertEquals(Optional.of(said), NodeAnnouncement.decode("node-1", said.encode()));
         assertTrue(said.liveAt(10_999));
@@ -28,9 +28,9 @@ class NodeAnnouncementTest {
 
     @Test
     void a_value_of_another_version_or_garbled_is_not_an_announcement() {
-        assertEquals(Optional.empty(), NodeAnnouncement.decode("n", "kqf-node 2\nhttp://x\n1\n2\n".getBytes(StandardCharsets.UTF_8)));
-        assertEquals(Optional.empty(), NodeAnnouncement.decode("n", "kqf-node 1\nhttp://x\n1\n2\norders=3\n".getBytes(StandardCharsets.UTF_8)));
-        assertEquals(Optional.empty(), NodeAnnouncement.decode("n", "kqf-node 1\nhttp://x\nsoon\n2\n".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(Optional.empty(), NodeAnnouncement.decode("n", "kqf-node 2\nkqf\nhttp://x\n1\n2\n".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(Optional.empty(), NodeAnnouncement.decode("n", "kqf-node 1\nkqf\nhttp://x\n1\n2\norders=3\n".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(Optional.empty(), NodeAnnouncement.decode("n", "kqf-node 1\nkqf\nhttp://x\nsoon\n2\n".getBytes(StandardCharsets.UTF_8)));
         assertEquals(Optional.empty(), NodeAnnouncement.decode("n", null));
     }
 }
