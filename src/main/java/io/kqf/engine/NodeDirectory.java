@@ -57,11 +57,7 @@ final class NodeDirectory implements AutoCloseable {
         this.topic = topic;
         this.registry = registry;
         this.clock = clock;
-        this.announcer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "kqf-node-announcer");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.announcer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("kqf-node-announcer"));
     }
 
     /** Creates the topic if missing, reads every node's last announcement, then tails them. Blocks on Kafka. */

@@ -22,6 +22,7 @@ import java.util.function.Supplier;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.kqf.engine.AckToken;
+import io.kqf.engine.DaemonThreads;
 import io.kqf.engine.Delivery;
 import io.kqf.engine.EngineException;
 import io.kqf.engine.EngineRuntime;
@@ -74,19 +75,11 @@ public final class Subscriptions implements AutoCloseable {
         this.subscriptionLog = runtime.subscriptionLog();
         this.deadLetters = new DeadLetters(engine);
         this.topUp = new TopUp(engine, runtime.browser(), views, deadLetters, clock);
-        this.sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "kqf-subscriptions");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("kqf-subscriptions"));
         // Top-ups block on journal writes that the engine's completion pool completes, so the
         // retries of parked requests need threads of their own (on that pool they could deadlock).
         ThreadPoolExecutor topUps = new ThreadPoolExecutor(TOP_UP_THREADS, TOP_UP_THREADS, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), runnable -> {
-                    Thread thread = new Thread(runnable, "kqf-subscription-topup");
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                new LinkedBlockingQueue<>(), DaemonThreads.named("kqf-subscription-topup"));
         topUps.allowCoreThreadTimeOut(true);
         this.topUps = topUps;
         this.waits = new SubscriptionWaits(sweeper, topUps);
