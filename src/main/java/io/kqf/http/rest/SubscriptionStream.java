@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
 import io.javalin.http.Context;
+import io.kqf.engine.DaemonThreads;
 import io.kqf.engine.Delivery;
 import io.kqf.engine.EngineException;
 import io.kqf.engine.subscribe.Subscriptions;
@@ -45,14 +46,12 @@ final class SubscriptionStream {
      * Writes can block on a slow client's socket, so they run here, never on the engine's
      * completion pool or the subscriptions' timer.
      */
-    private static final ExecutorService WRITERS = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "kqf-sse-writer");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final ExecutorService WRITERS = Executors.newCachedThreadPool(DaemonThreads.named("kqf-sse-writer"));
 
     private final Subscriptions subscriptions;
     private final Set<Stream> open = ConcurrentHashMap.newKeySet();
+    /** Set once the server stops: why streams end. */
+    private volatile String stoppingReason;
 
     SubscriptionStream(Subscriptions subscriptions) {
         this.subscriptions = subscriptions;
@@ -74,20 +73,32 @@ final class SubscriptionStream {
         response.setHeader("X-Accel-Buffering", "no");
         OutputStream out;
         try {
-            response.flushBuffer();
             out = response.getOutputStream();
         } catch (IOException e) {
             return; // The client left before the stream began.
         }
         Stream stream = new Stream(sid, out, seen);
+        // Known to endAll before the client can see the 200: a stop that comes just after it must end this one too.
         open.add(stream);
+        try {
+            response.flushBuffer();
+        } catch (IOException e) {
+            open.remove(stream);
+            return;
+        }
         stream.closed.whenComplete((done, failure) -> open.remove(stream));
         ctx.future(() -> stream.closed);
+        String stopping = stoppingReason;
+        if (stopping != null) {
+            stream.end(stopping); // opened while the server stops
+            return;
+        }
         stream.nextRound();
     }
 
-    /** Ends every open stream with {@code reason} (the server is stopping). */
+    /** Ends every open stream with {@code reason}, and every stream opened from now on (the server is stopping). */
     void endAll(String reason) {
+        stoppingReason = reason;
         for (Stream stream : open) {
             stream.end(reason);
         }
