@@ -8,6 +8,8 @@ import io.kqf.engine.EngineOptions;
 import io.kqf.engine.EngineRuntime;
 import io.kqf.http.BasicAuth;
 import io.kqf.http.HttpServer;
+import io.kqf.http.cluster.OwnerRouting;
+import io.kqf.http.cluster.PeerClient;
 import io.kqf.http.hustmq.HustmqRoutes;
 import io.kqf.http.rest.RestRoutes;
 import io.kqf.engine.subscribe.Subscriptions;
@@ -29,8 +31,15 @@ public final class Kqf implements AutoCloseable {
     private final EngineRuntime runtime;
     private final HttpServer http;
     private final Subscriptions subscriptions;
+    private final PeerClient peers;
+    /** A peer that does not accept a connection within this counts as unreachable (then the request is retried). */
+    private static final java.time.Duration PEER_CONNECT_TIMEOUT = java.time.Duration.ofSeconds(2);
+    /** Beyond the longest parked request, how long a forwarded request may take to come back. */
+    private static final java.time.Duration PEER_ANSWER_SLACK = java.time.Duration.ofSeconds(30);
 
-    private Kqf(EmbeddedKafka embedded, EngineRuntime runtime, HttpServer http, Subscriptions subscriptions) {
+    private Kqf(EmbeddedKafka embedded, EngineRuntime runtime, HttpServer http, Subscriptions subscriptions,
+                PeerClient peers) {
+        this.peers = peers;
         this.subscriptions = subscriptions;
         this.embedded = embedded;
         this.runtime = runtime;
@@ -57,13 +66,16 @@ public final class Kqf implements AutoCloseable {
             BasicAuth auth = settings.basicAuthFile() == null ? null
                     : BasicAuth.fromFile(settings.basicAuthFile(), settings.authFilter(), settings.authRealm());
             Subscriptions subscriptions = new Subscriptions(runtime, clock, settings.nodeId());
-            HustmqRoutes hustmq = new HustmqRoutes(runtime, VERSION, settings.maxDoTaskBodySize());
+            PeerClient peers = new PeerClient(settings.nodeId(), PEER_CONNECT_TIMEOUT);
+            OwnerRouting owners = new OwnerRouting(runtime, peers, longestParkedRequest(settings).plus(PEER_ANSWER_SLACK),
+                    settings.fetchWait());
+            HustmqRoutes hustmq = new HustmqRoutes(runtime, VERSION, settings.maxDoTaskBodySize(), owners);
             HttpServer http = HttpServer.start(settings.httpHost(), settings.httpPort(),
-                    settings.maxItemBytes() + BODY_SLACK, auth, List.of(hustmq, new RestRoutes(runtime, subscriptions)));
+                    settings.maxItemBytes() + BODY_SLACK, auth, List.of(hustmq, new RestRoutes(runtime, subscriptions, owners)));
             runtime.advertise(internalUrl(settings.httpHost(), http.port()));
             log.info("kqf {} serving HTTP on port {} (Kafka {}, auth {}), started in {} ms", VERSION, http.port(),
                     settings.bootstrapServers(), auth == null ? "off" : "on", (System.nanoTime() - started) / 1_000_000);
-            return new Kqf(embedded, runtime, http, subscriptions);
+            return new Kqf(embedded, runtime, http, subscriptions, peers);
         } catch (RuntimeException e) {
             if (embedded != null) {
                 embedded.close();
@@ -88,6 +100,13 @@ public final class Kqf implements AutoCloseable {
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
+    /** The longest any parked request may wait (what a forwarded one may take, before its slack). */
+    static java.time.Duration longestParkedRequest(Settings settings) {
+        return java.util.stream.Stream.of(settings.longPollingTimeout(), settings.subscribeTimeout(),
+                settings.doGetTimeout(), settings.doPostTimeout(), java.time.Duration.ofMinutes(5))
+                .max(java.util.Comparator.naturalOrder()).orElseThrow();
+    }
+
     /** What the engine is told of the settings. */
     public static EngineOptions engineOptions(Settings settings, short replication) {
         return new EngineOptions(settings.topicPrefix(), settings.nodeId(), settings.groupId(), replication,
@@ -110,6 +129,7 @@ public final class Kqf implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        peers.close();
         subscriptions.close();
         runtime.close();
         if (embedded != null) {

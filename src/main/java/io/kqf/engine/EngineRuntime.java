@@ -33,6 +33,8 @@ public final class EngineRuntime implements AutoCloseable {
     static final String SUBSCRIPTIONS_TOPIC = "_kqf.subscriptions";
     /** Every node's announcement: URL, lanes served, ready counts (NodeDirectory). */
     static final String NODES_TOPIC = "_kqf.nodes";
+    /** Longest a request for a queue this node does not know waits to hear of it from the others. */
+    private static final Duration ATTRIBUTES_CATCH_UP = Duration.ofSeconds(2);
     /** Threads that complete engine futures (and so run what callers chained to them). */
     private static final int COMPLETION_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
@@ -52,6 +54,9 @@ public final class EngineRuntime implements AutoCloseable {
     private final io.kqf.engine.subscribe.SubscriptionLog subscriptionLog;
     private final KeyedPublishLocator locator;
     private final NodeDirectory nodes;
+    private final Placement placement;
+    private final String nodeId;
+    private final Duration fetchWait;
     private final RecordReader reader;
     private final ScheduledExecutorService waitTimer;
     private final ExecutorService completions;
@@ -61,8 +66,12 @@ public final class EngineRuntime implements AutoCloseable {
                           QueueBrowser browser, QueueEvents events, io.kqf.engine.dedup.DedupRegistry dedup,
                           io.kqf.engine.dedup.PublishTokens tokens, SelectorViews views,
                           io.kqf.engine.subscribe.SubscriptionLog subscriptionLog, KeyedPublishLocator locator,
-                          NodeDirectory nodes, RecordReader reader, ScheduledExecutorService waitTimer,
-                          ExecutorService completions) {
+                          NodeDirectory nodes, Placement placement, RecordReader reader,
+                          ScheduledExecutorService waitTimer, ExecutorService completions, String nodeId,
+                          Duration fetchWait) {
+        this.placement = placement;
+        this.nodeId = nodeId;
+        this.fetchWait = fetchWait;
         this.nodes = nodes;
         this.subscriptionLog = subscriptionLog;
         this.locator = locator;
@@ -109,17 +118,20 @@ public final class EngineRuntime implements AutoCloseable {
         metaStore.start(Duration.ofSeconds(60), registry::onRemoteChange);
         registry.loadExisting(metaStore.snapshot());
         poller.start(registry);
+        NodeDirectory nodes = NodeDirectory.start(clients, admin, writer, NODES_TOPIC, options.nodeId(), options.groupId(),
+                registry, clock, Duration.ofSeconds(60), poller::assignmentChanges);
 
         EngineOptions.WaitLimits waits = options.waits();
         ScheduledExecutorService waitTimer = Executors.newSingleThreadScheduledExecutor(daemon("kqf-wait-timer"));
         RecordReader reader = new RecordReader(clients, RECORD_READERS);
+        RemoteWrites remoteWrites = new RemoteWrites(reader, nodes::othersLive, metaStore);
         PushQueues push = new PushQueues(itemLimit, registry, writer.producer(), metaStore, reader, clock,
                 new WaitList<>("evsub", waits.maxTimerCount(), waits.maxQueueSize(), new PushQueues.EvsubOutcome.TimedOut(), waitTimer),
                 waits.subscribeTimeout(), completions);
         Purger purger = new Purger(poller, leases, ownership, metaStore, waitNanos);
-        StatReader stats = new StatReader(registry, ownership, push, waitNanos);
+        StatReader stats = new StatReader(registry, ownership, push, waitNanos, remoteWrites);
         QueueEngine engine = new QueueEngine(registry, poller, leases, ownership, metaStore, writer, events, purger, stats,
-                clock, options.fetchWait(), itemLimit, options.priorities());
+                clock, options.fetchWait(), itemLimit, options.priorities(), remoteWrites);
         LongPolls longPolls = new LongPolls(engine, registry, events,
                 new WaitList<>("evget", waits.maxTimerCount(), waits.maxQueueSize(), false, waitTimer),
                 new WaitList<>("get", waits.maxTimerCount(), waits.maxQueueSize(), Optional.empty(), waitTimer),
@@ -141,12 +153,12 @@ public final class EngineRuntime implements AutoCloseable {
         SelectorViews views = new SelectorViews(engine, registry, clients, admin, reader, options.groupId());
         io.kqf.engine.subscribe.SubscriptionLog subscriptionLog = io.kqf.engine.subscribe.SubscriptionLog.open(
                 clients, admin, writer, SUBSCRIPTIONS_TOPIC);
-        NodeDirectory nodes = NodeDirectory.start(clients, admin, writer, NODES_TOPIC, options.nodeId(), options.groupId(),
-                registry, clock, Duration.ofSeconds(60));
         log.info("queue engine started: node {}, group {}, {} queues", options.nodeId(), options.groupId(),
                 registry.existing().size());
         return new EngineRuntime(writer, admin, metaStore, poller, engine, push, longPolls, tasks, browser, events,
-                dedup, tokens, views, subscriptionLog, locator, nodes, reader, waitTimer, completions);
+                dedup, tokens, views, subscriptionLog, locator, nodes, new Placement(registry, nodes,
+                () -> metaStore.catchUp(reader, ATTRIBUTES_CATCH_UP)), reader, waitTimer,
+                completions, options.nodeId(), options.fetchWait());
     }
 
     private static ThreadFactory daemon(String name) {
@@ -222,7 +234,30 @@ public final class EngineRuntime implements AutoCloseable {
 
     /** Starts announcing this node in {@code _kqf.nodes}, reachable at {@code baseUrl} (once HTTP serves). */
     public void advertise(String baseUrl) {
-        nodes.advertise(baseUrl);
+        nodes.advertise(baseUrl, tasks.tokenPrefix());
+    }
+
+    /**
+     * Where {@code queueName} is served now; while its lanes are between owners, waits for one up
+     * to the engine's fetch wait (then {@link QueuePlace#MOVING}).
+     */
+    public QueuePlace placeOf(String queueName) {
+        return placement.await(queueName, System.nanoTime() + fetchWait.toNanos());
+    }
+
+    /** Where {@code queueName} is served now, without waiting. */
+    public QueuePlace placeNow(String queueName) {
+        return placement.of(queueName);
+    }
+
+    /** The other node that issued RPC task token {@code token} (its caller waits there); null: this node, or none known. */
+    public String issuerOfTask(String token) {
+        return token == null ? null : nodes.issuerOf(token).map(NodeAnnouncement::node).orElse(null);
+    }
+
+    /** This node's id (what a forwarded request names as its sender). */
+    public String nodeId() {
+        return nodeId;
     }
 
     /** The directory itself (package: the engine's forwarding seam, and tests). */

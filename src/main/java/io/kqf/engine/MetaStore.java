@@ -2,6 +2,7 @@ package io.kqf.engine;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -83,6 +84,33 @@ final class MetaStore implements AutoCloseable {
         byQueue.put(queue, new Versioned(meta, record.offset()));
         if (notify) {
             onRemoteChange.accept(queue, meta);
+        }
+    }
+
+    /**
+     * Returns once every attribute written before the call is applied here (another node's new
+     * queue is then known), or after {@code timeout}. One end-offset request to Kafka.
+     */
+    void catchUp(io.kqf.kafka.RecordReader reader, Duration timeout) {
+        try {
+            Long end = reader.endOffsets(List.of(partition())).get(partition());
+            awaitApplied(end == null ? 0 : end, timeout);
+        } catch (KafkaUnavailable e) {
+            // answer from what is known
+        }
+    }
+
+    /** The attributes topic's one partition. */
+    TopicPartition partition() {
+        return new TopicPartition(topic, 0);
+    }
+
+    /** Returns once every attribute below offset {@code end} is applied here, or after {@code timeout}. */
+    void awaitApplied(long end, Duration timeout) {
+        try {
+            tail.awaitHandled(end, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
 final class NodeDirectory implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeDirectory.class);
     private static final Duration ANNOUNCE_EVERY = Duration.ofSeconds(1);
+    /** How often the announcer looks whether this node's assignment moved (then it announces at once). */
+    private static final long CHECK_EVERY_MILLIS = 50;
     /** The consumer group's session timeout: past it, the group gives a silent node's partitions away too. */
     static final Duration VALID_FOR = Duration.ofSeconds(10);
     private static final long TOMBSTONE_WAIT_SECONDS = 5;
@@ -45,12 +47,21 @@ final class NodeDirectory implements AutoCloseable {
     private final QueueRegistry registry;
     private final Clock clock;
     private final Map<String, NodeAnnouncement> nodes = new ConcurrentHashMap<>();
+    /** Queue stem (lane-0 topic) → the node that last said it serves it: who a request is forwarded to. */
+    private final Map<String, NodeAnnouncement> byStem = new ConcurrentHashMap<>();
+    private final java.util.function.LongSupplier assignmentChanges;
+    /** Notified on every applied announcement, for requests waiting to learn a queue's owner. */
+    private final Object changes = new Object();
+    private long announcedChanges = -1;
+    private long announcedAtNanos;
     private final ScheduledExecutorService announcer;
     private volatile String url;
+    private volatile String taskPrefix = "";
     private TopicTail tail;
 
     private NodeDirectory(String nodeId, String groupId, RecordWriter writer, String topic, QueueRegistry registry,
-                          Clock clock) {
+                          Clock clock, java.util.function.LongSupplier assignmentChanges) {
+        this.assignmentChanges = assignmentChanges;
         this.nodeId = nodeId;
         this.groupId = groupId;
         this.writer = writer;
@@ -62,18 +73,20 @@ final class NodeDirectory implements AutoCloseable {
 
     /** Creates the topic if missing, reads every node's last announcement, then tails them. Blocks on Kafka. */
     static NodeDirectory start(KafkaClients clients, TopicAdmin admin, RecordWriter writer, String topic, String nodeId,
-                               String groupId, QueueRegistry registry, Clock clock, Duration timeout) {
+                               String groupId, QueueRegistry registry, Clock clock, Duration timeout,
+                               java.util.function.LongSupplier assignmentChanges) {
         admin.ensureCompacted(topic);
-        NodeDirectory directory = new NodeDirectory(nodeId, groupId, writer, topic, registry, clock);
+        NodeDirectory directory = new NodeDirectory(nodeId, groupId, writer, topic, registry, clock, assignmentChanges);
         directory.tail = TopicTail.replay(clients, "kqf-nodes-tail", new TopicPartition(topic, 0), timeout,
                 (records, live) -> directory.apply(records));
-        directory.announcer.scheduleWithFixedDelay(directory::announce, ANNOUNCE_EVERY.toMillis(),
-                ANNOUNCE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        directory.announcer.scheduleWithFixedDelay(directory::announceIfDue, CHECK_EVERY_MILLIS, CHECK_EVERY_MILLIS,
+                TimeUnit.MILLISECONDS);
         return directory;
     }
 
     /** This node's internal URL, known once HTTP serves: announcing starts now. */
-    void advertise(String baseUrl) {
+    void advertise(String baseUrl, String taskPrefix) {
+        this.taskPrefix = taskPrefix;
         this.url = baseUrl;
         announcer.execute(this::announce);
     }
@@ -85,11 +98,25 @@ final class NodeDirectory implements AutoCloseable {
             }
             String node = new String(record.key(), StandardCharsets.UTF_8);
             Optional<NodeAnnouncement> said = NodeAnnouncement.decode(node, record.value());
-            if (said.isPresent()) {
-                nodes.put(node, said.get());
-            } else {
-                nodes.remove(node);
+            NodeAnnouncement before = said.isPresent() ? nodes.put(node, said.get()) : nodes.remove(node);
+            if (before != null) {
+                before.lanes().keySet().forEach(tp -> byStem.remove(io.kqf.kafka.TopicNames.stemOf(tp.topic()), before));
             }
+            said.ifPresent(now -> now.lanes().keySet().forEach(tp -> byStem.put(
+                    io.kqf.kafka.TopicNames.stemOf(tp.topic()), now)));
+        }
+        synchronized (changes) {
+            changes.notifyAll();
+        }
+    }
+
+    /** Announces when this node's assignment moved since the last announcement, or a second passed. */
+    private void announceIfDue() {
+        long moved = assignmentChanges.getAsLong();
+        if (moved != announcedChanges || System.nanoTime() - announcedAtNanos >= ANNOUNCE_EVERY.toNanos()) {
+            announcedChanges = moved;
+            announcedAtNanos = System.nanoTime();
+            announce();
         }
     }
 
@@ -100,7 +127,7 @@ final class NodeDirectory implements AutoCloseable {
         }
         try {
             NodeAnnouncement mine = new NodeAnnouncement(nodeId, groupId, baseUrl, clock.millis(), VALID_FOR.toMillis(),
-                    servedLanes());
+                    taskPrefix, servedLanes());
             writer.send(topic, key(), mine.encode(), Map.of()).exceptionally(e -> {
                 log.warn("node announcement not written ({}); other nodes may drop this one", e.toString());
                 return null;
@@ -141,6 +168,42 @@ final class NodeDirectory implements AutoCloseable {
     /** Another live node that says it serves {@code lane}, the latest to say so; empty if none does. */
     Optional<NodeAnnouncement> otherOwnerOf(PartitionRef lane) {
         return live().stream().filter(n -> !n.node().equals(nodeId) && n.lanes().containsKey(lane)).findFirst();
+    }
+
+    /**
+     * The live node other than this one that last said it serves a lane of the queue whose lane-0
+     * topic is {@code stem}; empty if none does.
+     */
+    Optional<NodeAnnouncement> otherServerOf(String stem) {
+        NodeAnnouncement said = byStem.get(stem);
+        if (said == null || said.node().equals(nodeId) || !said.group().equals(groupId) || !said.liveAt(clock.millis())) {
+            return Optional.empty();
+        }
+        return Optional.of(said);
+    }
+
+    /** The live node other than this one whose RPC task tokens start as {@code token} does; empty if none. */
+    Optional<NodeAnnouncement> issuerOf(String token) {
+        return live().stream().filter(n -> !n.node().equals(nodeId) && !n.taskPrefix().isEmpty()
+                && token.startsWith(n.taskPrefix())).findFirst();
+    }
+
+    /** Whether another node of this cluster is live now (then other nodes may write to this node's lanes). */
+    boolean othersLive() {
+        long now = clock.millis();
+        for (NodeAnnouncement one : nodes.values()) {
+            if (!one.node().equals(nodeId) && one.group().equals(groupId) && one.liveAt(now)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Waits up to {@code millis} for the next announcement of any node. */
+    void awaitAnnouncement(long millis) throws InterruptedException {
+        synchronized (changes) {
+            changes.wait(Math.max(1, millis));
+        }
     }
 
     private byte[] key() {

@@ -64,6 +64,8 @@ final class Poller implements Runnable, AutoCloseable {
      */
     private final Executor completions;
     private volatile boolean running = true;
+    /** Grows on every assignment or revocation: the node directory re-announces when it moved. */
+    private final java.util.concurrent.atomic.AtomicLong assignmentChanges = new java.util.concurrent.atomic.AtomicLong();
     private volatile Thread thread;
 
     /** What a {@link #submit submitted} command may do with the consumer. */
@@ -340,11 +342,20 @@ final class Poller implements Runnable, AutoCloseable {
             if (!unknown.isEmpty()) {
                 consumer.pause(unknown);
             }
+            assignmentChanges.incrementAndGet();
             log.info("assigned {} partition(s): {}", partitions.size(), partitions.size() <= 8 ? partitions : "");
         }
     }
 
+    /** How many times this node's assignment changed so far. */
+    long assignmentChanges() {
+        return assignmentChanges.get();
+    }
+
     private void releaseAll(Collection<TopicPartition> partitions) {
+        if (!partitions.isEmpty()) {
+            assignmentChanges.incrementAndGet();
+        }
         for (TopicPartition tp : partitions) {
             Lane lane = assigned.remove(tp);
             if (lane != null) {

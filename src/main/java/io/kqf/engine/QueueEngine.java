@@ -39,10 +39,12 @@ public final class QueueEngine {
     private final ItemLimit itemLimit;
     private final int priorities;
     private final NextRecord next;
+    private final RemoteWrites remoteWrites;
 
     QueueEngine(QueueRegistry registry, Poller poller, Leases leases, Ownership ownership, MetaStore metaStore,
                 RecordWriter writer, QueueEvents events, Purger purger, StatReader stats, Clock clock,
-                Duration fetchWait, ItemLimit itemLimit, int priorities) {
+                Duration fetchWait, ItemLimit itemLimit, int priorities, RemoteWrites remoteWrites) {
+        this.remoteWrites = remoteWrites;
         this.registry = registry;
         this.poller = poller;
         this.leases = leases;
@@ -128,6 +130,13 @@ public final class QueueEngine {
         });
     }
 
+    /** Whether puts to the queue are counted against a max (then only the node serving its lanes can check it). */
+    public boolean limitsPuts(String queueName) {
+        QueueState queue = registry.find(queueName);
+        QueueMeta meta = queue == null ? null : queue.meta();
+        return meta != null && meta.type() == QueueType.PLAIN && meta.max() > 0;
+    }
+
     void checkPriority(int priority) {
         if (priority < 0 || priority >= priorities) {
             throw EngineException.badRequest("priority must be 0.." + (priorities - 1));
@@ -167,6 +176,9 @@ public final class QueueEngine {
         queue.sawWorker(consumer, clock.millis() / 1000);
         events.gotten(queueName);
         CompletableFuture<Optional<Delivery>> delivery = deliver(queue, mode, true);
+        if (delivery == null && remoteWrites.catchUp(queue)) {
+            delivery = deliver(queue, mode, true);
+        }
         return delivery == null ? CompletableFuture.completedFuture(Optional.empty()) : delivery;
     }
 

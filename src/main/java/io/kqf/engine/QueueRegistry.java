@@ -310,9 +310,36 @@ final class QueueRegistry implements LaneDirectory {
             QueueState queue = queues.get(name);
             if (queue != null) {
                 queue.meta(meta);
+                if (meta != null && meta.type() == QueueType.PLAIN) {
+                    addRemoteLanes(queue, meta);
+                }
             } else if (meta != null) {
                 loadExisting(Map.of(name, meta));
             }
+        }
+    }
+
+    /**
+     * Lanes another node added to a queue (its first put at a new priority): this node subscribes
+     * to them too, so it can be given them, and counts them when it serves the queue.
+     */
+    private void addRemoteLanes(QueueState queue, QueueMeta meta) {
+        boolean added = false;
+        for (int p : meta.priorities()) {
+            if (!queue.hasLane(p)) {
+                try {
+                    Optional<Integer> partitions = admin.partitions(names.topic(queue.name, p));
+                    if (partitions.isPresent()) {
+                        registerLanes(queue, p, partitions.get());
+                        added = true;
+                    }
+                } catch (KafkaUnavailable e) {
+                    // registered on this node's next put there, or its next start
+                }
+            }
+        }
+        if (added) {
+            resubscribe();
         }
     }
 

@@ -9,8 +9,10 @@ final class StatReader {
     private final Ownership ownership;
     private final PushQueues push;
     private final long waitNanos;
+    private final RemoteWrites remoteWrites;
 
-    StatReader(QueueRegistry registry, Ownership ownership, PushQueues push, long waitNanos) {
+    StatReader(QueueRegistry registry, Ownership ownership, PushQueues push, long waitNanos, RemoteWrites remoteWrites) {
+        this.remoteWrites = remoteWrites;
         this.registry = registry;
         this.ownership = ownership;
         this.push = push;
@@ -20,6 +22,9 @@ final class StatReader {
     QueueStat stat(String queueName) {
         QueueNames.validate(queueName);
         QueueState queue = registry.find(queueName);
+        if (queue != null) {
+            remoteWrites.catchUp(queue);
+        }
         QueueStat stat = queue == null ? null : read(queue);
         if (stat == null) {
             throw EngineException.noSuchQueue(queueName);

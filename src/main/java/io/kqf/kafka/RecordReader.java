@@ -57,6 +57,18 @@ public final class RecordReader implements AutoCloseable {
         }
     }
 
+    /** The end offsets of {@code partitions} now (one request to the brokers that lead them). */
+    public java.util.Map<TopicPartition, Long> endOffsets(java.util.Collection<TopicPartition> partitions) {
+        KafkaConsumer<byte[], byte[]> consumer = borrow();
+        try {
+            return consumer.endOffsets(partitions, READ_DEADLINE);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new KafkaUnavailable("end offsets not read: " + e.getMessage());
+        } finally {
+            pool.add(consumer);
+        }
+    }
+
     /** The first offset of {@code tp} whose record time is at or after {@code timestampMillis}; its end offset when none is. */
     public long offsetForTime(TopicPartition tp, long timestampMillis) {
         KafkaConsumer<byte[], byte[]> consumer = borrow();

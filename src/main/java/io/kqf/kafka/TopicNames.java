@@ -10,6 +10,8 @@ import java.util.Optional;
  */
 public final class TopicNames {
     private static final String LANE_SUFFIX = ".__p";
+    /** What every topic derived from a queue's own topic (lanes, views) adds after it: ".__". */
+    private static final String DERIVED_MARK = ".__";
 
     private final String prefix;
 
@@ -21,6 +23,15 @@ public final class TopicNames {
     public String laneTopic(String queue, int lane) {
         String base = prefix + queue.replace(':', '-');
         return lane == 0 ? base : base + LANE_SUFFIX + lane;
+    }
+
+    /**
+     * The topic a derived topic (a lane, a view, a view's lane) derives from: everything before its
+     * first ".__". Queue names never contain "__" after a dot, so each stem is one queue.
+     */
+    public static String stemOf(String topic) {
+        int mark = topic.indexOf(DERIVED_MARK);
+        return mark < 0 ? topic : topic.substring(0, mark);
     }
 
     /** The queue name a lane-0 topic spells, if it has this node's prefix and is no lane topic. */

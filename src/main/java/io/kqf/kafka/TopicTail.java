@@ -113,6 +113,9 @@ public final class TopicTail implements AutoCloseable {
         return tail;
     }
 
+    /** Offset up to which the replayed partition was handed over (guarded by this). */
+    private long handledTo;
+
     private void run() {
         try {
             while (running) {
@@ -123,6 +126,7 @@ public final class TopicTail implements AutoCloseable {
                 }
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
                 if (records.isEmpty()) {
+                    notePosition();
                     continue;
                 }
                 List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(records.count());
@@ -132,6 +136,7 @@ public final class TopicTail implements AutoCloseable {
                 } catch (RuntimeException e) {
                     log.warn("{}: handling {} records failed: {}", thread.getName(), batch.size(), e.toString());
                 }
+                notePosition();
             }
         } catch (WakeupException e) {
             // close() asked us to stop
@@ -140,6 +145,38 @@ public final class TopicTail implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(1));
         }
+    }
+
+    /** After each poll: how far the replayed partition has been handed over, for {@link #awaitHandled}. */
+    private void notePosition() {
+        if (replayed == null) {
+            return;
+        }
+        long position = consumer.position(replayed);
+        if (position > handledTo) {
+            synchronized (this) {
+                handledTo = position;
+                notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits until every record of the replayed partition below {@code offset} has been handed to
+     * the handler; false if that takes longer than {@code timeout}.
+     */
+    public boolean awaitHandled(long offset, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            while (handledTo < offset) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    return false;
+                }
+                wait(left);
+            }
+        }
+        return true;
     }
 
     @Override

@@ -19,7 +19,8 @@ class NodeAnnouncementTest {
         Map<PartitionRef, Long> lanes = new LinkedHashMap<>();
         lanes.put(new PartitionRef("orders", 0), 12L);
         lanes.put(new PartitionRef("orders.__p2", 3), 0L);
-        NodeAnnouncement said = new NodeAnnouncement("node-1", "kqf", "http://10.0.0.7:8080", 1_000, 10_000, lanes);
+        NodeAnnouncement said = new NodeAnnouncement("node-1", "kqf", "http://10.0.0.7:8080", 1_000, 10_000, "1796000000000123",
+                lanes);
 
         assertEquals(Optional.of(said), NodeAnnouncement.decode("node-1", said.encode()));
         assertTrue(said.liveAt(10_999));

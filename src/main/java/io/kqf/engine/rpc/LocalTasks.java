@@ -60,6 +60,11 @@ final class LocalTasks {
         this.tokenPrefix = startMillis + String.format("%03d", ThreadLocalRandom.current().nextInt(1000));
     }
 
+    /** What every token of this node starts with. */
+    String tokenPrefix() {
+        return tokenPrefix;
+    }
+
     /** A new task with a token never used before, in the books, not waiting yet; CAPACITY when the books are full. */
     LocalTask create(String queue, byte[] body, Parked<Optional<byte[]>> caller, long deadlineNanos) {
         if (byToken.size() >= capacity) {

@@ -56,6 +56,10 @@ final class TaskBooks {
         return tasks.create(queue, body, caller, time.nanoTime() + callTimeoutNanos);
     }
 
+    String tokenPrefix() {
+        return tasks.tokenPrefix();
+    }
+
     LocalTask task(String token) {
         return tasks.get(token);
     }

@@ -155,6 +155,11 @@ public final class TaskExchange implements AutoCloseable {
         return waiter.outcome();
     }
 
+    /** What every task token this node issues starts with (other nodes send a worker's result here by it). */
+    public String tokenPrefix() {
+        return books.tokenPrefix();
+    }
+
     /**
      * do_post with token: hands the result to the caller. Throws UNKNOWN_TASK at once when the
      * token is not outstanding (never issued, answered, or its caller timed out or left). A task of

@@ -88,6 +88,19 @@ public final class Subscriptions implements AutoCloseable {
         sweeper.scheduleWithFixedDelay(this::expireLapsed, 1, 1, TimeUnit.SECONDS);
     }
 
+    /** The node a subscription id names as the one that serves it; empty for an id no node made. */
+    public static java.util.Optional<String> nodeOf(String id) {
+        int dot = id == null ? -1 : id.lastIndexOf('.');
+        if (dot < 0) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(new String(Base64.getUrlDecoder().decode(id.substring(dot + 1)), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** @throws EngineException BAD_REQUEST with the parser's message when the spec's selector is none */
     public Subscription create(SubscriptionSpec spec) {
         MessageSelector selector = MessageSelector.parse(spec.selector());

@@ -9,6 +9,8 @@ import io.kqf.engine.EngineRuntime;
 import io.javalin.http.Context;
 import io.kqf.http.FrontEnd;
 import io.kqf.http.HttpFailure;
+import io.kqf.http.RawQuery;
+import io.kqf.http.cluster.OwnerRouting;
 
 /**
  * All 19 hustmq endpoints (plus version and status.html), in one place. The original accepts any
@@ -28,8 +30,15 @@ public final class HustmqRoutes implements FrontEnd {
     private final LongPollEndpoints longPolls;
     private final PushEndpoints push;
     private final RpcEndpoints rpc;
+    private final OwnerRouting owners;
+    private final EngineRuntime runtime;
+    private final io.kqf.engine.QueueEngine engine;
 
-    public HustmqRoutes(EngineRuntime runtime, String version, int maxTaskBodyBytes) {
+    /** @param owners sends a request that needs a queue's lanes to the node that serves them */
+    public HustmqRoutes(EngineRuntime runtime, String version, int maxTaskBodyBytes, OwnerRouting owners) {
+        this.owners = owners;
+        this.runtime = runtime;
+        this.engine = runtime.engine();
         this.queues = new QueueEndpoints(runtime.engine());
         this.status = new StatusEndpoints(runtime.engine(), version);
         this.longPolls = new LongPollEndpoints(runtime.longPolls(), runtime.push(), queues);
@@ -55,27 +64,46 @@ public final class HustmqRoutes implements FrontEnd {
 
     @Override
     public void register(RoutesConfig routes) {
-        any(routes, "/put", queues::put);
-        anyButHead(routes, "/get", longPolls::get);
-        any(routes, "/ack", queues::ack);
-        any(routes, "/timeout", queues::timeout);
+        // Where the queue's lanes are needed, the request runs on the node that serves them.
+        any(routes, "/put", owners.byQueue(this::queueIfLimited, queues::put));
+        anyButHead(routes, "/get", owners.byQueue(HustmqRoutes::queueOf, longPolls::get));
+        any(routes, "/ack", owners.byQueue(HustmqRoutes::queueOf, queues::ack));
+        any(routes, "/timeout", owners.byQueue(HustmqRoutes::queueOf, queues::timeout));
         any(routes, "/lock", queues::lock);
         any(routes, "/max", queues::max);
-        any(routes, "/purge", queues::purge);
-        any(routes, "/worker", queues::worker);
-        any(routes, "/stat", status::stat);
+        any(routes, "/purge", owners.byQueue(HustmqRoutes::queueOf, queues::purge));
+        any(routes, "/worker", owners.byQueue(HustmqRoutes::queueOf, queues::worker));
+        any(routes, "/stat", owners.byQueue(HustmqRoutes::queueOf, status::stat));
         any(routes, "/stat_all", status::statAll);
         any(routes, "/autost", status::autost);
         any(routes, "/version", status::version);
         any(routes, "/status.html", status::health);
-        anyButHead(routes, "/evget", longPolls::evget);
+        anyButHead(routes, "/evget", owners.byQueue(HustmqRoutes::queueOf, longPolls::evget));
         any(routes, "/evsub", longPolls::evsub);
         any(routes, "/pub", push::pub);
         any(routes, "/sub", push::sub);
         any(routes, "/do_get", rpc::doGet);
-        any(routes, "/do_post", rpc::doPost);
+        // A worker's result goes to the node whose caller waits for it, whichever node it came to.
+        any(routes, "/do_post", owners.byNode(this::taskIssuer, rpc::doPost));
         any(routes, "/do_get_status", rpc::doGetStatus);
         any(routes, "/do_post_status", rpc::doPostStatus);
+    }
+
+    /** The request's queue, as the handler will read it (null when absent: the handler refuses it here). */
+    private static String queueOf(Context ctx) {
+        String queue = RawQuery.of(ctx.queryString()).get("queue");
+        return queue == null || queue.isEmpty() ? null : queue;
+    }
+
+    /** A put needs the owner only where max is set: counting against it needs the queue's lanes. */
+    private String queueIfLimited(Context ctx) {
+        String queue = queueOf(ctx);
+        return queue != null && engine.limitsPuts(queue) ? queue : null;
+    }
+
+    /** The other node that issued the task a do_post answers (null: this one, or a claim without a token). */
+    private String taskIssuer(Context ctx) {
+        return runtime.issuerOfTask(RawQuery.of(ctx.queryString()).get("token"));
     }
 
     private static void any(RoutesConfig routes, String path, Handler handler) {

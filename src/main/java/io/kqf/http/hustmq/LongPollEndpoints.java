@@ -80,7 +80,9 @@ final class LongPollEndpoints {
 
     /** nginx's absolute redirect: the client's Host (or our address) and the query verbatim. */
     private static void redirect(Context ctx, String path, RawQuery query) {
-        String host = ctx.header("Host");
+        // A forwarded request names the Host its client used: the redirect must lead back there.
+        String host = io.kqf.http.cluster.PeerClient.forwarded(ctx) && ctx.header(io.kqf.http.cluster.PeerClient.CLIENT_HOST) != null
+                ? ctx.header(io.kqf.http.cluster.PeerClient.CLIENT_HOST) : ctx.header("Host");
         if (host == null || host.isBlank()) {
             host = ctx.req().getLocalAddr() + ":" + ctx.req().getLocalPort();
         }

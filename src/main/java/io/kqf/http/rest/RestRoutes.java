@@ -22,8 +22,13 @@ public final class RestRoutes implements FrontEnd {
     private final PublishResources publishing;
     private final SubscriptionResources subscriptions;
     private final SubscriptionStream streams;
+    private final io.kqf.http.cluster.OwnerRouting owners;
+    private final io.kqf.engine.QueueEngine engine;
 
-    public RestRoutes(EngineRuntime runtime, Subscriptions subscriptions) {
+    /** @param owners sends a request that needs a queue's lanes, or a subscription, to the node that serves it */
+    public RestRoutes(EngineRuntime runtime, Subscriptions subscriptions, io.kqf.http.cluster.OwnerRouting owners) {
+        this.owners = owners;
+        this.engine = runtime.engine();
         this.queues = new QueueResources(runtime.engine(), runtime.browser());
         this.publishing = new PublishResources(runtime.engine(),
                 new IdempotentPublish(runtime.engine(), runtime.dedup(), runtime.tokens()));
@@ -44,16 +49,57 @@ public final class RestRoutes implements FrontEnd {
         routes.addHttpHandler(HandlerType.GET, "/queues", queues::list);
         routes.addHttpHandler(HandlerType.GET, "/queues/<path>", queues::get);
         routes.addHttpHandler(HandlerType.PUT, "/queues/<path>", this::put);
-        routes.addHttpHandler(HandlerType.POST, "/queues/<path>", publishing::publish);
-        routes.addHttpHandler(HandlerType.DELETE, "/queues/<path>", queues::delete);
-        routes.addHttpHandler(HandlerType.POST, "/subscriptions", subscriptions::create);
-        routes.addHttpHandler(HandlerType.GET, "/subscriptions/{sid}", subscriptions::feed);
-        routes.addHttpHandler(HandlerType.GET, "/subscriptions/{sid}/stream", streams::open);
-        routes.addHttpHandler(HandlerType.POST, "/subscriptions/{sid}/renew", subscriptions::renew);
-        routes.addHttpHandler(HandlerType.DELETE, "/subscriptions/{sid}", subscriptions::delete);
-        routes.addHttpHandler(HandlerType.DELETE, "/subscriptions/{sid}/messages/{mid}", subscriptions::ack);
-        routes.addHttpHandler(HandlerType.POST, "/subscriptions/{sid}/messages/{mid}/renew", subscriptions::renewMessage);
-        routes.addHttpHandler(HandlerType.POST, "/subscriptions/{sid}/messages/{mid}/release", subscriptions::release);
+        routes.addHttpHandler(HandlerType.POST, "/queues/<path>", owners.byQueue(this::queueIfLimited, publishing::publish));
+        routes.addHttpHandler(HandlerType.DELETE, "/queues/<path>", owners.byQueue(RestRoutes::queueOf, queues::delete));
+        // A subscription is served by the node that serves its queue (it holds that queue's leases),
+        // and its id names that node: every later request about it goes there.
+        routes.addHttpHandler(HandlerType.POST, "/subscriptions", owners.byQueue(RestRoutes::destinationQueue,
+                subscriptions::create));
+        routes.addHttpHandler(HandlerType.GET, "/subscriptions/{sid}", bySubscription(subscriptions::feed));
+        routes.addHttpHandler(HandlerType.GET, "/subscriptions/{sid}/stream", bySubscription(streams::open));
+        routes.addHttpHandler(HandlerType.POST, "/subscriptions/{sid}/renew", bySubscription(subscriptions::renew));
+        routes.addHttpHandler(HandlerType.DELETE, "/subscriptions/{sid}", bySubscription(subscriptions::delete));
+        routes.addHttpHandler(HandlerType.DELETE, "/subscriptions/{sid}/messages/{mid}", bySubscription(subscriptions::ack));
+        routes.addHttpHandler(HandlerType.POST, "/subscriptions/{sid}/messages/{mid}/renew",
+                bySubscription(subscriptions::renewMessage));
+        routes.addHttpHandler(HandlerType.POST, "/subscriptions/{sid}/messages/{mid}/release",
+                bySubscription(subscriptions::release));
+    }
+
+    private io.javalin.http.Handler bySubscription(io.javalin.http.Handler inner) {
+        return owners.byNode(ctx -> Subscriptions.nodeOf(ctx.pathParam("sid")).orElse(null), inner);
+    }
+
+    /** The engine name of the queue a path names; null when it names none (the handler refuses it). */
+    private static String queueOf(Context ctx) {
+        try {
+            String path = ctx.pathParam("path");
+            int at = path.indexOf("/messages/");
+            return RestNames.engineName(RestNames.dotted(at < 0 ? path : path.substring(0, at)));
+        } catch (RuntimeException notAQueue) {
+            return null;
+        }
+    }
+
+    /** A publish needs the owner only where max is set (counting against it needs the queue's lanes). */
+    private String queueIfLimited(Context ctx) {
+        String queue = queueOf(ctx);
+        return queue != null && engine.limitsPuts(queue) ? queue : null;
+    }
+
+    /** The one queue a subscription is for; null for a wildcard (served where it is created) or a bad one. */
+    private static String destinationQueue(Context ctx) {
+        String destination = ctx.formParam("destination");
+        if (destination == null || destination.isBlank()) {
+            return null;
+        }
+        try {
+            io.kqf.engine.select.DestinationPattern pattern = io.kqf.engine.select.DestinationPattern.parse(
+                    destination.replace('/', '.'));
+            return pattern.isWildcard() ? null : RestNames.engineName(pattern.text());
+        } catch (RuntimeException notAQueue) {
+            return null;
+        }
     }
 
     /** PUT on a token's publish URL stores the message; on a queue's path it creates the queue. */

@@ -1,0 +1,72 @@
+package io.kqf.engine;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.kqf.kafka.TopicNames;
+
+/**
+ * Answers where a queue is served, from what this node serves and what the others announce
+ * ({@link NodeDirectory}). A lone node serves everything itself: with no other node live, a queue
+ * whose lanes are not loaded yet is still {@link QueuePlace#HERE} (its requests wait for them here).
+ */
+final class Placement {
+    private static final long RECHECK_MILLIS = 20;
+
+    private final QueueRegistry registry;
+    private final NodeDirectory nodes;
+    private final Runnable attributesCatchUp;
+
+    /** @param attributesCatchUp applies every queue attribute written so far (another node's new queue) */
+    Placement(QueueRegistry registry, NodeDirectory nodes, Runnable attributesCatchUp) {
+        this.attributesCatchUp = attributesCatchUp;
+        this.registry = registry;
+        this.nodes = nodes;
+    }
+
+    QueuePlace of(String queueName) {
+        String stem;
+        try {
+            stem = TopicNames.stemOf(registry.names().topic(QueueNames.validateLeased(queueName), 0));
+        } catch (EngineException badName) {
+            return QueuePlace.HERE; // refused here, the same as everywhere
+        }
+        QueueState queue = registry.find(queueName);
+        if (queue == null && nodes.othersLive()) {
+            // Perhaps created a moment ago on another node: this node may not have heard yet.
+            attributesCatchUp.run();
+            queue = registry.find(queueName);
+        }
+        if (queue != null && queue.meta().type() == QueueType.PUSH) {
+            return QueuePlace.HERE; // push queues live in Kafka and the attributes: any node serves them
+        }
+        List<Lane> lanes = queue == null ? List.of() : queue.allLanes();
+        if (lanes.stream().anyMatch(Lane::loaded)) {
+            return QueuePlace.HERE;
+        }
+        Optional<NodeAnnouncement> other = nodes.otherServerOf(stem);
+        if (other.isPresent()) {
+            return new QueuePlace.At(other.get().node(), other.get().url());
+        }
+        return !lanes.isEmpty() && nodes.othersLive() ? QueuePlace.MOVING : QueuePlace.HERE;
+    }
+
+    /** {@link #of}, waiting up to {@code deadlineNanos} (System.nanoTime) while the queue is {@link QueuePlace#MOVING}. */
+    QueuePlace await(String queueName, long deadlineNanos) {
+        QueuePlace place = of(queueName);
+        while (place instanceof QueuePlace.Moving) {
+            long left = (deadlineNanos - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return place;
+            }
+            try {
+                nodes.awaitAnnouncement(Math.min(left, RECHECK_MILLIS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return place;
+            }
+            place = of(queueName);
+        }
+        return place;
+    }
+}

@@ -1,0 +1,157 @@
+package io.kqf.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.kqf.support.Await;
+import io.kqf.support.Http;
+import io.kqf.support.Http.Response;
+import io.kqf.support.RestClient;
+import io.kqf.support.TestFacade;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three nodes of one cluster on the test broker, each request of a scenario sent to the next node
+ * in turn (a round-robin balancer): every answer is the one a lone node gives.
+ */
+class RoundRobinClusterTest {
+    private static final List<TestFacade> nodes = new ArrayList<>();
+    private static Http a;
+    private static Http b;
+    private static Http c;
+
+    @BeforeAll
+    static void start() {
+        Map<String, String> shared = TestFacade.isolatedSettings();
+        for (String name : List.of("a", "b", "c")) {
+            Map<String, String> settings = new HashMap<>(shared);
+            settings.put("node.id", shared.get("node.id") + "-" + name);
+            nodes.add(TestFacade.start(settings));
+        }
+        a = nodes.get(0).http;
+        b = nodes.get(1).http;
+        c = nodes.get(2).http;
+        for (TestFacade node : nodes) {
+            Await.until("every node sees the other two", () -> node.runtime().liveNodes().size() == 3 ? true : null);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        nodes.forEach(TestFacade::close);
+    }
+
+    @Test
+    void put_on_a_get_on_b_ack_on_c_for_queues_served_by_every_node() {
+        // Enough queues that each node serves some: every combination of entry node and owner is taken.
+        for (int q = 0; q < 9; q++) {
+            String queue = "rr" + q;
+            assertEquals(200, a.get("/put?queue=" + queue + "&item=first" + q).status());
+            assertEquals(200, c.get("/put?queue=" + queue + "&item=second" + q + "&priori=2").status());
+            assertEquals("{\"queue\":\"" + queue + "\",", b.get("/stat?queue=" + queue).body().substring(0, 12 + queue.length()));
+            String stat = a.get("/stat?queue=" + queue).body();
+            assertTrue(stat.contains("\"ready\":[1,0,1]") && stat.contains("\"unacked\":0"), stat);
+
+            Response leased = b.get("/get?queue=" + queue + "&worker=worker1&ack=false");
+            assertEquals(200, leased.status(), leased.toString());
+            assertEquals("second" + q, leased.body(), "priority 2 first, wherever it was put");
+            String token = leased.header("Ack-Token");
+            assertNotNull(token);
+            String ack = "/ack?queue=" + queue + "&peer=" + leased.header("Ack-Peer") + "&token=" + token;
+            assertEquals(200, c.get(ack).status());
+            assertEquals(412, a.get(ack).status(), "acked once, on any node");
+
+            Response auto = a.get("/get?queue=" + queue + "&worker=worker2");
+            assertEquals("first" + q, auto.body());
+            assertEquals(404, b.get("/get?queue=" + queue + "&worker=worker2").status(), "nothing left");
+            assertTrue(c.get("/worker?queue=" + queue).body().contains("worker2"), "the worker list is the queue's, on any node");
+        }
+    }
+
+    @Test
+    void evget_on_a_is_woken_by_a_put_on_c() throws Exception {
+        for (int q = 0; q < 6; q++) {
+            String queue = "ev" + q;
+            assertEquals(200, b.get("/put?queue=" + queue + "&item=seed").status());
+            assertEquals("seed", c.get("/get?queue=" + queue + "&worker=worker3").body());
+            CompletableFuture<Response> parked = a.async("/evget?queue=" + queue + "&worker=worker3");
+            TestFacade owner = owner(queue);
+            Await.until("the evget is parked on the queue's node",
+                    () -> owner.runtime().longPolls().parkedEvgets() == 1 ? true : null);
+            assertEquals(200, c.get("/put?queue=" + queue + "&item=woken").status());
+            Response released = parked.get(30, TimeUnit.SECONDS);
+            assertEquals(307, released.status());
+            assertEquals(a.base() + "/get?queue=" + queue + "&worker=worker3", released.header("Location"),
+                    "the redirect leads back to the node the client asked");
+            assertEquals("woken", b.get("/get?queue=" + queue + "&worker=worker3").body());
+        }
+    }
+
+    @Test
+    void do_get_on_a_is_served_by_a_worker_on_b() throws Exception {
+        CompletableFuture<Response> worker = b.async("POST", "/do_post", new byte[0]);
+        Response answer;
+        Await.until("the worker is parked", () -> b.get("/do_post_status").body().contains("\"cache_workers\":1") ? true : null);
+        CompletableFuture<Response> caller = a.async("POST", "/do_get?queue=rpc", "21".getBytes(StandardCharsets.UTF_8));
+        Response task = worker.get(30, TimeUnit.SECONDS);
+        assertEquals(200, task.status(), task.toString());
+        assertEquals("21", task.body());
+        assertEquals(200, c.post("/do_post?token=" + task.header("Token"), "42").status());
+        answer = caller.get(30, TimeUnit.SECONDS);
+        assertEquals(200, answer.status());
+        assertEquals("42", answer.body());
+    }
+
+    @Test
+    void a_rest_subscription_made_on_a_is_read_on_b_and_acked_on_c() throws Exception {
+        RestClient restA = new RestClient(a.base());
+        RestClient restB = new RestClient(b.base());
+        RestClient restC = new RestClient(c.base());
+        for (int q = 0; q < 6; q++) {
+            String queue = "orders.q" + q;
+            assertEquals(201, restC.send("POST", "/queues/orders/q" + q, "m" + q, "Content-Type", "text/plain").statusCode());
+            HttpResponse<byte[]> created = restA.send("POST", "/subscriptions", "destination=" + queue + "&prefetch=5",
+                    "Content-Type", "application/x-www-form-urlencoded");
+            assertEquals(201, created.statusCode(), RestClient.text(created));
+            String subscription = created.headers().firstValue("Location").orElseThrow();
+            String feed = RestClient.text(restB.send("GET", subscription, null, "Accept", "application/json"));
+            Matcher ack = Pattern.compile("\"ack\":\"([^\"]+)\"").matcher(feed);
+            assertTrue(ack.find(), feed);
+            assertTrue(feed.contains("m" + q), feed);
+            assertEquals(204, restC.send("DELETE", ack.group(1), null).statusCode());
+            assertEquals(204, restA.send("DELETE", ack.group(1), null).statusCode(), "a repeated ack answers as the first");
+            assertEquals(404, b.get("/get?queue=" + queue + "&worker=worker3").status(), "acked: nothing left");
+            assertEquals(204, restB.send("DELETE", subscription, null).statusCode());
+        }
+    }
+
+    /** The node that serves {@code queue}: the one every other node sends it to. */
+    private static TestFacade owner(String queue) {
+        return Await.until("a node serves " + queue, () -> {
+            for (TestFacade node : nodes) {
+                String port = ":" + java.net.URI.create(node.http.base()).getPort();
+                if (nodes.stream().filter(other -> other != node).allMatch(other -> other.runtime().placeNow(queue)
+                        instanceof io.kqf.engine.QueuePlace.At at && at.url().endsWith(port))) {
+                    return node;
+                }
+            }
+            return null;
+        });
+    }
+
+
+}
