@@ -296,12 +296,15 @@ public final class Subscriptions implements AutoCloseable {
             log.warn("subscription {}: leases not all released ({}); they return at their deadlines",
                     subscription.id(), e.getMessage());
         }
-        // After closeViews: no renewal is saved after this tombstone.
-        subscriptionLog.forget(subscription.id()).exceptionally(e -> {
+        // After closeViews: no renewal is saved after this tombstone. Awaited, so a DELETE's 204
+        // means the end is in Kafka: a crash right after it cannot bring the subscription back.
+        try {
+            io.kqf.engine.Failures.await(subscriptionLog.forget(subscription.id()), KAFKA_ANSWER_NANOS,
+                    "saving the subscription's end");
+        } catch (RuntimeException e) {
             log.warn("subscription {}: its end is not saved ({}); after a restart it lives until it expires",
                     subscription.id(), e.toString());
-            return null;
-        });
+        }
     }
 
     /** Live subscriptions (for stats). */

@@ -81,7 +81,10 @@ final class SubscriptionStream {
         // Known to endAll before the client can see the 200: a stop that comes just after it must end this one too.
         open.add(stream);
         try {
-            response.flushBuffer();
+            // Under the stream's monitor, as every write: a stop's end() must not write while this flushes.
+            synchronized (stream) {
+                response.flushBuffer();
+            }
         } catch (IOException e) {
             open.remove(stream);
             return;
@@ -221,8 +224,8 @@ final class SubscriptionStream {
             try {
                 send("event: end\ndata: " + String.valueOf(reason).replace('\n', ' ') + "\n\n");
                 out.close();
-            } catch (IOException e) {
-                // Gone already.
+            } catch (IOException | IllegalStateException e) {
+                // Gone already (or the connection is being torn down under us).
             }
             closed.complete(null);
         }
