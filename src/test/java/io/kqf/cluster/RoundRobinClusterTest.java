@@ -19,6 +19,7 @@ import io.kqf.support.Await;
 import io.kqf.support.Http;
 import io.kqf.support.Http.Response;
 import io.kqf.support.RestClient;
+import io.kqf.support.SseConnection;
 import io.kqf.support.TestFacade;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,6 +137,34 @@ class RoundRobinClusterTest {
             assertEquals(204, restA.send("DELETE", ack.group(1), null).statusCode(), "a repeated ack answers as the first");
             assertEquals(404, b.get("/get?queue=" + queue + "&worker=worker3").status(), "acked: nothing left");
             assertEquals(204, restB.send("DELETE", subscription, null).statusCode());
+        }
+    }
+
+    @Test
+    void an_sse_stream_opened_on_b_relays_what_is_published_on_c_and_acked_on_a() throws Exception {
+        RestClient restA = new RestClient(a.base());
+        RestClient restC = new RestClient(c.base());
+        for (int q = 0; q < 4; q++) {
+            String queue = "streamed.q" + q;
+            assertEquals(201, restC.send("PUT", "/queues/streamed/q" + q, null).statusCode());
+            HttpResponse<byte[]> created = restA.send("POST", "/subscriptions", "destination=" + queue + "&prefetch=1",
+                    "Content-Type", "application/x-www-form-urlencoded");
+            assertEquals(201, created.statusCode(), RestClient.text(created));
+            String subscription = created.headers().firstValue("Location").orElseThrow();
+            try (SseConnection sse = new SseConnection(b.base(), subscription + "/stream", "Accept", "text/event-stream")) {
+                assertEquals(200, sse.status);
+                assertTrue(sse.headers.get("content-type").startsWith("text/event-stream"), sse.headers.toString());
+                assertEquals(201, restC.send("POST", "/queues/streamed/q" + q, "s" + q, "Content-Type", "text/plain")
+                        .statusCode());
+                SseConnection.Event event = sse.next();
+                assertEquals("message", event.type());
+                assertTrue(event.data().contains("s" + q), event.data());
+                assertEquals(204, restA.send("DELETE", subscription + "/messages/" + event.id(), null).statusCode());
+                assertEquals(201, restC.send("POST", "/queues/streamed/q" + q, "t" + q, "Content-Type", "text/plain")
+                        .statusCode());
+                assertTrue(sse.next().data().contains("t" + q), "the ack made room: the next one streams");
+            }
+            assertEquals(204, restA.send("DELETE", subscription, null).statusCode());
         }
     }
 

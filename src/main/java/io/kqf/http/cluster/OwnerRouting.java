@@ -41,6 +41,9 @@ public final class OwnerRouting {
     private final PeerClient peers;
     private final Duration answerTimeout;
     private final long retryForNanos;
+    /** One thread per relayed event stream, for as long as it lasts. */
+    private final java.util.concurrent.ExecutorService relays = java.util.concurrent.Executors.newCachedThreadPool(
+            io.kqf.engine.DaemonThreads.named("kqf-stream-relay"));
 
     /**
      * @param answerTimeout longest a peer may take to answer (its longest parked request and then some)
@@ -67,6 +70,15 @@ public final class OwnerRouting {
 
     /** {@code inner}, run on the node {@code nodeOf} names (null or this node: here). */
     public Handler byNode(Function<Context, String> nodeOf, Handler inner) {
+        return byNode(nodeOf, inner, false);
+    }
+
+    /** {@link #byNode} for an endless answer (an event stream): relayed as it comes, never retried. */
+    public Handler streamByNode(Function<Context, String> nodeOf, Handler inner) {
+        return byNode(nodeOf, inner, true);
+    }
+
+    private Handler byNode(Function<Context, String> nodeOf, Handler inner, boolean streams) {
         return ctx -> {
             String node = nodeOf.apply(ctx);
             if (node == null || node.equals(runtime.nodeId())) {
@@ -77,8 +89,42 @@ public final class OwnerRouting {
                 String url = runtime.liveNodes().get(node);
                 return url == null ? QueuePlace.MOVING : new QueuePlace.At(node, url);
             };
+            if (streams && place.get() instanceof QueuePlace.At at && !PeerClient.forwarded(ctx)) {
+                ctx.future(() -> peers.stream(at.url(), ctx, answerTimeout)
+                        .exceptionally(error -> {
+                            throw unavailable("the node serving " + "node " + node + " did not answer: "
+                                    + error.getClass().getSimpleName());
+                        })
+                        .thenCompose(answer -> relay(answer, ctx)));
+                return;
+            }
             route(ctx, place, place.get(), inner, "node " + node);
         };
+    }
+
+    /**
+     * Passes a streamed answer on as it comes, flushing each read, on a thread of its own until
+     * either side ends it (a client that leaves is noticed at the next write; the upstream is then closed).
+     */
+    private CompletableFuture<Void> relay(HttpResponse<java.io.InputStream> answer, Context ctx) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        relays.execute(() -> {
+            try (java.io.InputStream in = answer.body()) {
+                ctx.status(answer.statusCode());
+                copyHeaders(answer, ctx);
+                java.io.OutputStream out = ctx.res().getOutputStream();
+                ctx.res().flushBuffer();
+                byte[] buffer = new byte[8192];
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
+            } catch (java.io.IOException | IllegalStateException e) {
+                // One side left: the other is closed with it.
+            }
+            done.complete(null);
+        });
+        return done;
     }
 
     private void route(Context ctx, Supplier<QueuePlace> placeNow, QueuePlace place, Handler inner, String what)
@@ -141,6 +187,11 @@ public final class OwnerRouting {
 
     private static void copy(HttpResponse<byte[]> answer, Context ctx) {
         ctx.status(answer.statusCode());
+        copyHeaders(answer, ctx);
+        ctx.result(answer.body());
+    }
+
+    private static void copyHeaders(HttpResponse<?> answer, Context ctx) {
         for (Map.Entry<String, java.util.List<String>> header : answer.headers().map().entrySet()) {
             if (!RESPONSE_NOT_COPIED.contains(header.getKey().toLowerCase())) {
                 java.util.List<String> values = header.getValue();
@@ -148,7 +199,6 @@ public final class OwnerRouting {
                 values.subList(1, values.size()).forEach(value -> ctx.res().addHeader(header.getKey(), value));
             }
         }
-        ctx.result(answer.body());
     }
 
     private static HttpFailure notServedHere(String what) {

@@ -44,6 +44,18 @@ public final class PeerClient implements AutoCloseable {
      * that node cannot be reached or does not answer within {@code answerTimeout}.
      */
     public CompletableFuture<HttpResponse<byte[]>> send(String baseUrl, Context ctx, Duration answerTimeout) {
+        return client.sendAsync(copyOf(baseUrl, ctx, answerTimeout), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /**
+     * As {@link #send}, for an answer that streams (server-sent events): it completes with the
+     * status and headers, and its body is read as it comes; {@code answerTimeout} bounds only the wait for the headers.
+     */
+    public CompletableFuture<HttpResponse<java.io.InputStream>> stream(String baseUrl, Context ctx, Duration answerTimeout) {
+        return client.sendAsync(copyOf(baseUrl, ctx, answerTimeout), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    private HttpRequest copyOf(String baseUrl, Context ctx, Duration answerTimeout) {
         String query = ctx.queryString();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + ctx.path() + (query == null ? "" : "?" + query)))
                 .timeout(answerTimeout)
@@ -61,7 +73,7 @@ public final class PeerClient implements AutoCloseable {
         if (host != null) {
             request.header(CLIENT_HOST, host);
         }
-        return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return request.build();
     }
 
     /** Whether {@code ctx} came from another node (then it is served here, never sent on). */

@@ -56,7 +56,7 @@ public final class RestRoutes implements FrontEnd {
         routes.addHttpHandler(HandlerType.POST, "/subscriptions", owners.byQueue(RestRoutes::destinationQueue,
                 subscriptions::create));
         routes.addHttpHandler(HandlerType.GET, "/subscriptions/{sid}", bySubscription(subscriptions::feed));
-        routes.addHttpHandler(HandlerType.GET, "/subscriptions/{sid}/stream", bySubscription(streams::open));
+        routes.addHttpHandler(HandlerType.GET, "/subscriptions/{sid}/stream", owners.streamByNode(RestRoutes::subscriptionNode, streams::open));
         routes.addHttpHandler(HandlerType.POST, "/subscriptions/{sid}/renew", bySubscription(subscriptions::renew));
         routes.addHttpHandler(HandlerType.DELETE, "/subscriptions/{sid}", bySubscription(subscriptions::delete));
         routes.addHttpHandler(HandlerType.DELETE, "/subscriptions/{sid}/messages/{mid}", bySubscription(subscriptions::ack));
@@ -67,7 +67,11 @@ public final class RestRoutes implements FrontEnd {
     }
 
     private io.javalin.http.Handler bySubscription(io.javalin.http.Handler inner) {
-        return owners.byNode(ctx -> Subscriptions.nodeOf(ctx.pathParam("sid")).orElse(null), inner);
+        return owners.byNode(RestRoutes::subscriptionNode, inner);
+    }
+
+    private static String subscriptionNode(Context ctx) {
+        return Subscriptions.nodeOf(ctx.pathParam("sid")).orElse(null);
     }
 
     /** The engine name of the queue a path names; null when it names none (the handler refuses it). */
