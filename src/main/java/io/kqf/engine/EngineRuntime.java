@@ -255,6 +255,11 @@ public final class EngineRuntime implements AutoCloseable {
         return token == null ? null : nodes.issuerOf(token).map(NodeAnnouncement::node).orElse(null);
     }
 
+    /** {@link #placeNow} from what this node knows already (a queue it has not heard of is here). For sweeps. */
+    public QueuePlace placeKnown(String queueName) {
+        return placement.of(queueName, false);
+    }
+
     /** This node's id (what a forwarded request names as its sender). */
     public String nodeId() {
         return nodeId;
@@ -277,6 +282,7 @@ public final class EngineRuntime implements AutoCloseable {
     public void close() {
         nodes.close();
         views.close();
+        subscriptionLog.close();
         longPolls.close();
         tasks.close();
         dedup.close();

@@ -25,6 +25,11 @@ final class Placement {
     }
 
     QueuePlace of(String queueName) {
+        return of(queueName, true);
+    }
+
+    /** @param catchUp whether a queue unknown here is first looked for in the attributes other nodes wrote */
+    QueuePlace of(String queueName, boolean catchUp) {
         String stem;
         try {
             stem = TopicNames.stemOf(registry.names().topic(QueueNames.validateLeased(queueName), 0));
@@ -32,7 +37,7 @@ final class Placement {
             return QueuePlace.HERE; // refused here, the same as everywhere
         }
         QueueState queue = registry.find(queueName);
-        if (queue == null && nodes.othersLive()) {
+        if (queue == null && catchUp && nodes.othersLive()) {
             // Perhaps created a moment ago on another node: this node may not have heard yet.
             attributesCatchUp.run();
             queue = registry.find(queueName);

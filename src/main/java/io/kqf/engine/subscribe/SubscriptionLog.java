@@ -8,14 +8,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.kqf.engine.EngineException;
 import io.kqf.engine.select.DestinationPattern;
-import io.kqf.kafka.CompactedTopic;
 import io.kqf.kafka.KafkaClients;
 import io.kqf.kafka.KafkaUnavailable;
 import io.kqf.kafka.RecordWriter;
@@ -25,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Subscriptions in a compacted topic (key = the subscription id, a tombstone when it ends), so a
- * subscription outlives a crash of the node that holds it. Only what the client asked for and
+ * subscription outlives a crash of the node that holds it. Every node tails it: the node that
+ * comes to serve a subscription's queue takes the subscription from here. Only what the client asked for and
  * when the subscription expires are kept: its leases are the engine's, journaled on their own and
  * found again by holder after a restart.
  *
@@ -42,12 +42,13 @@ public final class SubscriptionLog {
 
     private final RecordWriter writer;
     private final String topic;
-    private final List<Saved> restored;
+    private final java.util.Map<String, Saved> latest = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile List<Saved> restored = List.of();
+    private io.kqf.kafka.TopicTail tail;
 
-    private SubscriptionLog(RecordWriter writer, String topic, List<Saved> restored) {
+    private SubscriptionLog(RecordWriter writer, String topic) {
         this.writer = writer;
         this.topic = topic;
-        this.restored = restored;
     }
 
     /**
@@ -58,18 +59,44 @@ public final class SubscriptionLog {
     public static SubscriptionLog open(KafkaClients clients, TopicAdmin admin, RecordWriter writer, String topic) {
         try {
             admin.ensureCompacted(topic);
-            List<Saved> restored = new ArrayList<>();
-            CompactedTopic.readToEnd(clients, topic).forEach((id, value) -> {
-                try {
-                    restored.add(decode(id, value));
-                } catch (RuntimeException e) {
-                    // A record this version cannot read (or a bad spec): that subscription is gone, the rest are not.
-                    log.warn("subscription {} in {} cannot be restored: {}", id, topic, e.getMessage());
-                }
-            });
-            return new SubscriptionLog(writer, topic, List.copyOf(restored));
+            SubscriptionLog opened = new SubscriptionLog(writer, topic);
+            opened.tail = io.kqf.kafka.TopicTail.replay(clients, "kqf-subscriptions-tail",
+                    new org.apache.kafka.common.TopicPartition(topic, 0), java.time.Duration.ofSeconds(60),
+                    (records, live) -> records.forEach(opened::apply));
+            opened.restored = List.copyOf(opened.latest.values());
+            return opened;
         } catch (KafkaUnavailable e) {
             throw new EngineException(EngineException.Reason.UNAVAILABLE, e.getMessage());
+        }
+    }
+
+    /** Every node's writes, as the tail hands them over: the latest of each id, gone at its tombstone. */
+    private void apply(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record) {
+        if (record.key() == null) {
+            return;
+        }
+        String id = new String(record.key(), StandardCharsets.UTF_8);
+        if (record.value() == null) {
+            latest.remove(id);
+            return;
+        }
+        try {
+            latest.put(id, decode(id, record.value()));
+        } catch (RuntimeException e) {
+            // A record this version cannot read (or a bad spec): that subscription is gone, the rest are not.
+            log.warn("subscription {} in {} cannot be restored: {}", id, topic, e.getMessage());
+        }
+    }
+
+    /** The latest saved form of subscription {@code id}, written by any node; empty once it ended. */
+    Optional<Saved> find(String id) {
+        return Optional.ofNullable(latest.get(id));
+    }
+
+    /** Stops tailing. */
+    public void close() {
+        if (tail != null) {
+            tail.close();
         }
     }
 

@@ -7,6 +7,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import io.kqf.engine.select.DestinationPattern;
+import io.kqf.engine.QueueNames;
+import io.kqf.engine.QueuePlace;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,6 +60,11 @@ public final class Subscriptions implements AutoCloseable {
     private final SelectorViews views;
     private final Clock clock;
     private final String nodeTag;
+    private final String nodeId;
+    private final EngineRuntime runtime;
+    /** Id kinds: a subscription homed on its one queue, or on the node that made it (wildcards). */
+    private static final String QUEUE_HOME = "q";
+    private static final String NODE_HOME = "n";
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Subscription> live = new ConcurrentHashMap<>();
     private final Cache<String, Boolean> expired = Caffeine.newBuilder().maximumSize(100_000)
@@ -71,7 +80,9 @@ public final class Subscriptions implements AutoCloseable {
         this.engine = runtime.engine();
         this.views = runtime.views();
         this.clock = clock;
-        this.nodeTag = Base64.getUrlEncoder().withoutPadding().encodeToString(nodeId.getBytes(StandardCharsets.UTF_8));
+        this.nodeTag = tag(nodeId);
+        this.nodeId = nodeId;
+        this.runtime = runtime;
         this.subscriptionLog = runtime.subscriptionLog();
         this.deadLetters = new DeadLetters(engine);
         this.topUp = new TopUp(engine, runtime.browser(), views, deadLetters, clock);
@@ -88,17 +99,35 @@ public final class Subscriptions implements AutoCloseable {
         sweeper.scheduleWithFixedDelay(this::expireLapsed, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** The node a subscription id names as the one that serves it; empty for an id no node made. */
-    public static java.util.Optional<String> nodeOf(String id) {
-        int dot = id == null ? -1 : id.lastIndexOf('.');
-        if (dot < 0) {
-            return java.util.Optional.empty();
+    /**
+     * The queue a subscription id names as its home (REST spelling, as its destination): a
+     * subscription to one queue is served wherever that queue is. Empty for a wildcard
+     * subscription, or an id no node made.
+     */
+    public static Optional<String> queueOf(String id) {
+        String[] parts = id == null ? new String[0] : id.split("\\.", -1);
+        return parts.length == 3 && parts[1].equals(QUEUE_HOME) ? decoded(parts[2]) : Optional.empty();
+    }
+
+    /** The node a wildcard subscription's id names as the one that serves it; empty otherwise. */
+    public static Optional<String> nodeOf(String id) {
+        String[] parts = id == null ? new String[0] : id.split("\\.", -1);
+        if (parts.length == 2) {
+            return decoded(parts[1]); // made before subscriptions had queue homes
         }
+        return parts.length == 3 && parts[1].equals(NODE_HOME) ? decoded(parts[2]) : Optional.empty();
+    }
+
+    private static Optional<String> decoded(String tag) {
         try {
-            return java.util.Optional.of(new String(Base64.getUrlDecoder().decode(id.substring(dot + 1)), StandardCharsets.UTF_8));
+            return Optional.of(new String(Base64.getUrlDecoder().decode(tag), StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
+    }
+
+    private static String tag(String text) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** @throws EngineException BAD_REQUEST with the parser's message when the spec's selector is none */
@@ -106,8 +135,11 @@ public final class Subscriptions implements AutoCloseable {
         MessageSelector selector = MessageSelector.parse(spec.selector());
         byte[] bits = new byte[16];
         random.nextBytes(bits);
-        // 128 random bits, then the node that owns it (a later node may forward by it).
-        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bits) + "." + nodeTag;
+        // 128 random bits, then its home: the one queue it leases from (served wherever that queue
+        // is, so it moves with it), or for a wildcard the node that made it.
+        DestinationPattern destination = spec.destination();
+        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bits)
+                + (destination.isWildcard() ? "." + NODE_HOME + "." + nodeTag : "." + QUEUE_HOME + "." + tag(destination.text()));
         Subscription subscription = new Subscription(id, spec, selector, clock.millis());
         io.kqf.engine.Failures.await(subscriptionLog.save(subscription.saved()), KAFKA_ANSWER_NANOS,
                 "writing the subscription");
@@ -121,10 +153,9 @@ public final class Subscriptions implements AutoCloseable {
      * by that after a crash, but never ends before it.
      */
     private void restore(List<SubscriptionLog.Saved> saved) {
-        String ownSuffix = "." + nodeTag;
         for (SubscriptionLog.Saved one : saved) {
-            if (!one.id().endsWith(ownSuffix)) {
-                continue; // another node's
+            if (!nodeOf(one.id()).map(nodeId::equals).orElse(false)) {
+                continue; // another node's, or homed on a queue: taken where that queue is served, on first use
             }
             Subscription subscription = Subscription.restored(one, MessageSelector.parse(one.spec().selector()),
                     one.expiresAt() + saveInterval(one.spec()));
@@ -155,6 +186,9 @@ public final class Subscriptions implements AutoCloseable {
 
     private Subscription require(String id) {
         Subscription subscription = live.get(id);
+        if (subscription == null) {
+            subscription = adopt(id);
+        }
         long now = clock.millis();
         if (subscription != null && subscription.expired(now)) {
             expire(subscription);
@@ -163,6 +197,12 @@ public final class Subscriptions implements AutoCloseable {
         if (subscription == null) {
             if (expired.getIfPresent(id) != null) {
                 throw new EngineException(EngineException.Reason.SUBSCRIPTION_EXPIRED, "subscription " + id + " expired");
+            }
+            Optional<String> queue = queueOf(id);
+            if (queue.isPresent() && !servedHere(queue.get()) && subscriptionLog.find(id).isPresent()) {
+                // Its queue moved while this request was on its way (or a stream was open here).
+                throw new EngineException(EngineException.Reason.UNAVAILABLE, "subscription " + id
+                        + " is served by another node now (its queue moved); retry or reconnect");
             }
             throw new EngineException(EngineException.Reason.NO_SUCH_SUBSCRIPTION, "no subscription " + id);
         }
@@ -249,13 +289,61 @@ public final class Subscriptions implements AutoCloseable {
     public void delete(String id) {
         Subscription subscription = live.remove(id);
         if (subscription == null) {
-            require(id);
-            return;
+            subscription = require(id);
+            if (!live.remove(id, subscription)) {
+                return;
+            }
         }
         releaseAll(subscription);
     }
 
+    /**
+     * A subscription homed on a queue this node serves now, made or last served by another node
+     * (which stopped, died, or gave the queue up): taken from the log, with one save interval
+     * more, as after a restart. Its leases are found again on first use. Null when there is none.
+     */
+    private Subscription adopt(String id) {
+        Optional<String> queue = queueOf(id);
+        if (queue.isEmpty() || !servedHere(queue.get())) {
+            return null;
+        }
+        Optional<SubscriptionLog.Saved> saved = subscriptionLog.find(id);
+        if (saved.isEmpty()) {
+            return null;
+        }
+        SubscriptionLog.Saved one = saved.get();
+        Subscription adopted = Subscription.restored(one, MessageSelector.parse(one.spec().selector()),
+                one.expiresAt() + saveInterval(one.spec()));
+        Subscription raced = live.putIfAbsent(id, adopted);
+        if (raced == null) {
+            log.info("subscription {} taken over: this node serves its queue now", id);
+        }
+        return raced != null ? raced : adopted;
+    }
+
+    private boolean servedHere(String restQueue) {
+        return runtime.placeNow(QueueNames.fromDashed(restQueue)) instanceof QueuePlace.Here;
+    }
+
+    /**
+     * Lets go of the subscriptions whose queue this node no longer serves (another node took it):
+     * no release and no tombstone (the queue's new node takes them over), only this node's
+     * bookkeeping, its parked requests and its selector-view copiers.
+     */
+    private void letGoOfMoved() {
+        for (Subscription subscription : live.values()) {
+            Optional<String> queue = queueOf(subscription.id());
+            if (queue.isPresent() && !(runtime.placeKnown(QueueNames.fromDashed(queue.get())) instanceof QueuePlace.Here)
+                    && live.remove(subscription.id(), subscription)) {
+                log.info("subscription {} handed over: its queue is served by another node now", subscription.id());
+                waits.cancel(subscription);
+                subscription.closeViews().forEach(views::close);
+            }
+        }
+    }
+
     private void expireLapsed() {
+        letGoOfMoved();
         long now = clock.millis();
         for (Subscription subscription : live.values()) {
             if (subscription.expired(now)) {

@@ -56,49 +56,76 @@ public final class OwnerRouting {
         this.retryForNanos = retryFor.toNanos();
     }
 
+    /**
+     * Where a request must run: its place now, and its place once settled (waiting while it moves).
+     *
+     * @param what how a 503 names it ("queue q", "node n")
+     */
+    public record Target(String what, Supplier<QueuePlace> now, Supplier<QueuePlace> settled) {
+    }
+
+    /** The target of a request for queue {@code queue} (engine name): the node that serves it. */
+    public Target queue(String queue) {
+        return new Target("queue " + queue, () -> runtime.placeNow(queue), () -> runtime.placeOf(queue));
+    }
+
+    /** The target of a request for node {@code node}: that node, while it is live. */
+    public Target node(String node) {
+        if (node.equals(runtime.nodeId())) {
+            return new Target("node " + node, () -> QueuePlace.HERE, () -> QueuePlace.HERE);
+        }
+        Supplier<QueuePlace> place = () -> {
+            String url = runtime.liveNodes().get(node);
+            return url == null ? QueuePlace.MOVING : new QueuePlace.At(node, url);
+        };
+        return new Target("node " + node, place, place);
+    }
+
     /** {@code inner}, run where the queue {@code queueOf} names is served (null: here). */
     public Handler byQueue(Function<Context, String> queueOf, Handler inner) {
-        return ctx -> {
+        return to(ctx -> {
             String queue = queueOf.apply(ctx);
-            if (queue == null) {
-                inner.handle(ctx);
-            } else {
-                route(ctx, () -> runtime.placeNow(queue), runtime.placeOf(queue), inner, "queue " + queue);
-            }
-        };
+            return queue == null ? null : queue(queue);
+        }, inner);
     }
 
     /** {@code inner}, run on the node {@code nodeOf} names (null or this node: here). */
     public Handler byNode(Function<Context, String> nodeOf, Handler inner) {
-        return byNode(nodeOf, inner, false);
-    }
-
-    /** {@link #byNode} for an endless answer (an event stream): relayed as it comes, never retried. */
-    public Handler streamByNode(Function<Context, String> nodeOf, Handler inner) {
-        return byNode(nodeOf, inner, true);
-    }
-
-    private Handler byNode(Function<Context, String> nodeOf, Handler inner, boolean streams) {
-        return ctx -> {
+        return to(ctx -> {
             String node = nodeOf.apply(ctx);
-            if (node == null || node.equals(runtime.nodeId())) {
+            return node == null ? null : node(node);
+        }, inner);
+    }
+
+    /** {@code inner}, run where {@code targetOf} says (null: here). */
+    public Handler to(Function<Context, Target> targetOf, Handler inner) {
+        return ctx -> {
+            Target target = targetOf.apply(ctx);
+            if (target == null) {
                 inner.handle(ctx);
-                return;
+            } else {
+                route(ctx, target, target.settled().get(), inner);
             }
-            Supplier<QueuePlace> place = () -> {
-                String url = runtime.liveNodes().get(node);
-                return url == null ? QueuePlace.MOVING : new QueuePlace.At(node, url);
-            };
-            if (streams && place.get() instanceof QueuePlace.At at && !PeerClient.forwarded(ctx)) {
+        };
+    }
+
+    /** {@link #to} for an endless answer (an event stream): relayed as it comes, never retried. */
+    public Handler streamTo(Function<Context, Target> targetOf, Handler inner) {
+        return ctx -> {
+            Target target = targetOf.apply(ctx);
+            QueuePlace place = target == null ? QueuePlace.HERE : target.settled().get();
+            if (place instanceof QueuePlace.At at && !PeerClient.forwarded(ctx)) {
                 ctx.future(() -> peers.stream(at.url(), ctx, answerTimeout)
                         .exceptionally(error -> {
-                            throw unavailable("the node serving " + "node " + node + " did not answer: "
+                            throw unavailable("the node serving " + target.what() + " did not answer: "
                                     + error.getClass().getSimpleName());
                         })
                         .thenCompose(answer -> relay(answer, ctx)));
-                return;
+            } else if (target == null) {
+                inner.handle(ctx);
+            } else {
+                route(ctx, target, place, inner);
             }
-            route(ctx, place, place.get(), inner, "node " + node);
         };
     }
 
@@ -127,8 +154,9 @@ public final class OwnerRouting {
         return done;
     }
 
-    private void route(Context ctx, Supplier<QueuePlace> placeNow, QueuePlace place, Handler inner, String what)
-            throws Exception {
+    private void route(Context ctx, Target target, QueuePlace place, Handler inner) throws Exception {
+        Supplier<QueuePlace> placeNow = target.now();
+        String what = target.what();
         if (place instanceof QueuePlace.Here) {
             inner.handle(ctx);
         } else if (PeerClient.forwarded(ctx)) {

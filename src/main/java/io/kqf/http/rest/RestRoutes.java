@@ -56,7 +56,7 @@ public final class RestRoutes implements FrontEnd {
         routes.addHttpHandler(HandlerType.POST, "/subscriptions", owners.byQueue(RestRoutes::destinationQueue,
                 subscriptions::create));
         routes.addHttpHandler(HandlerType.GET, "/subscriptions/{sid}", bySubscription(subscriptions::feed));
-        routes.addHttpHandler(HandlerType.GET, "/subscriptions/{sid}/stream", owners.streamByNode(RestRoutes::subscriptionNode, streams::open));
+        routes.addHttpHandler(HandlerType.GET, "/subscriptions/{sid}/stream", owners.streamTo(this::subscriptionHome, streams::open));
         routes.addHttpHandler(HandlerType.POST, "/subscriptions/{sid}/renew", bySubscription(subscriptions::renew));
         routes.addHttpHandler(HandlerType.DELETE, "/subscriptions/{sid}", bySubscription(subscriptions::delete));
         routes.addHttpHandler(HandlerType.DELETE, "/subscriptions/{sid}/messages/{mid}", bySubscription(subscriptions::ack));
@@ -67,11 +67,21 @@ public final class RestRoutes implements FrontEnd {
     }
 
     private io.javalin.http.Handler bySubscription(io.javalin.http.Handler inner) {
-        return owners.byNode(RestRoutes::subscriptionNode, inner);
+        return owners.to(this::subscriptionHome, inner);
     }
 
-    private static String subscriptionNode(Context ctx) {
-        return Subscriptions.nodeOf(ctx.pathParam("sid")).orElse(null);
+    /** Where a subscription is served: where its queue is, or for a wildcard the node that made it. */
+    private io.kqf.http.cluster.OwnerRouting.Target subscriptionHome(Context ctx) {
+        String sid = ctx.pathParam("sid");
+        java.util.Optional<String> queue = Subscriptions.queueOf(sid);
+        if (queue.isPresent()) {
+            try {
+                return owners.queue(RestNames.engineName(RestNames.dotted(queue.get())));
+            } catch (RuntimeException notAQueue) {
+                return null; // the handler says the subscription does not exist
+            }
+        }
+        return Subscriptions.nodeOf(sid).map(owners::node).orElse(null);
     }
 
     /** The engine name of the queue a path names; null when it names none (the handler refuses it). */
