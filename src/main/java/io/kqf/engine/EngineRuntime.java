@@ -152,7 +152,7 @@ public final class EngineRuntime implements AutoCloseable {
                 io.kqf.engine.dedup.DedupRegistry.DEFAULT_WINDOW, clock);
         SelectorViews views = new SelectorViews(engine, registry, clients, admin, reader, options.groupId());
         io.kqf.engine.subscribe.SubscriptionLog subscriptionLog = io.kqf.engine.subscribe.SubscriptionLog.open(
-                clients, admin, writer, SUBSCRIPTIONS_TOPIC);
+                clients, admin, writer, SUBSCRIPTIONS_TOPIC, reader);
         log.info("queue engine started: node {}, group {}, {} queues", options.nodeId(), options.groupId(),
                 registry.existing().size());
         return new EngineRuntime(writer, admin, metaStore, poller, engine, push, longPolls, tasks, browser, events,

@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class SubscriptionLog {
     private static final Logger log = LoggerFactory.getLogger(SubscriptionLog.class);
     private static final byte VERSION = 1;
+    private static final Duration CATCH_UP = Duration.ofSeconds(5);
 
     /** A subscription as written: enough to rebuild it. */
     record Saved(String id, SubscriptionSpec spec, long createdAt, long expiresAt) {
@@ -46,7 +47,10 @@ public final class SubscriptionLog {
     private volatile List<Saved> restored = List.of();
     private io.kqf.kafka.TopicTail tail;
 
-    private SubscriptionLog(RecordWriter writer, String topic) {
+    private final io.kqf.kafka.RecordReader reader;
+
+    private SubscriptionLog(RecordWriter writer, String topic, io.kqf.kafka.RecordReader reader) {
+        this.reader = reader;
         this.writer = writer;
         this.topic = topic;
     }
@@ -56,10 +60,11 @@ public final class SubscriptionLog {
      *
      * @throws EngineException UNAVAILABLE when Kafka cannot be read in time
      */
-    public static SubscriptionLog open(KafkaClients clients, TopicAdmin admin, RecordWriter writer, String topic) {
+    public static SubscriptionLog open(KafkaClients clients, TopicAdmin admin, RecordWriter writer, String topic,
+                                       io.kqf.kafka.RecordReader reader) {
         try {
             admin.ensureCompacted(topic);
-            SubscriptionLog opened = new SubscriptionLog(writer, topic);
+            SubscriptionLog opened = new SubscriptionLog(writer, topic, reader);
             opened.tail = io.kqf.kafka.TopicTail.replay(clients, "kqf-subscriptions-tail",
                     new org.apache.kafka.common.TopicPartition(topic, 0), java.time.Duration.ofSeconds(60),
                     (records, live) -> records.forEach(opened::apply));
@@ -88,9 +93,29 @@ public final class SubscriptionLog {
         }
     }
 
-    /** The latest saved form of subscription {@code id}, written by any node; empty once it ended. */
+    /** The latest saved form of subscription {@code id} this node has read, written by any node; empty once it ended. */
     Optional<Saved> find(String id) {
         return Optional.ofNullable(latest.get(id));
+    }
+
+    /**
+     * {@link #find}, after reading everything written so far (one end-offset request): what a node
+     * taking a subscription over uses, so it never takes one another node ended a moment ago.
+     */
+    Optional<Saved> findLatest(String id) {
+        org.apache.kafka.common.TopicPartition partition = new org.apache.kafka.common.TopicPartition(topic, 0);
+        try {
+            Long end = reader.endOffsets(List.of(partition)).get(partition);
+            if (end != null && !tail.awaitHandled(end, CATCH_UP)) {
+                throw new EngineException(EngineException.Reason.UNAVAILABLE, "the subscriptions log was not read in time");
+            }
+        } catch (KafkaUnavailable e) {
+            throw new EngineException(EngineException.Reason.UNAVAILABLE, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException(EngineException.Reason.UNAVAILABLE, "interrupted");
+        }
+        return find(id);
     }
 
     /** Stops tailing. */

@@ -69,6 +69,9 @@ public final class Subscriptions implements AutoCloseable {
     private final Map<String, Subscription> live = new ConcurrentHashMap<>();
     private final Cache<String, Boolean> expired = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(REMEMBER_EXPIRED).build();
+    /** Deleted here lately: never taken over again from a log that may not show the tombstone yet. */
+    private final Cache<String, Boolean> ended = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(REMEMBER_EXPIRED).build();
     private final TopUp topUp;
     private final DeadLetters deadLetters;
     private final SubscriptionWaits waits;
@@ -288,11 +291,15 @@ public final class Subscriptions implements AutoCloseable {
     /** Closes a subscription: its leases go back to their queues now. */
     public void delete(String id) {
         Subscription subscription = live.remove(id);
+        if (subscription != null) {
+            ended.put(id, Boolean.TRUE);
+        }
         if (subscription == null) {
             subscription = require(id);
             if (!live.remove(id, subscription)) {
                 return;
             }
+            ended.put(id, Boolean.TRUE);
         }
         releaseAll(subscription);
     }
@@ -304,10 +311,11 @@ public final class Subscriptions implements AutoCloseable {
      */
     private Subscription adopt(String id) {
         Optional<String> queue = queueOf(id);
-        if (queue.isEmpty() || !servedHere(queue.get())) {
+        if (queue.isEmpty() || ended.getIfPresent(id) != null || expired.getIfPresent(id) != null
+                || !servedHere(queue.get())) {
             return null;
         }
-        Optional<SubscriptionLog.Saved> saved = subscriptionLog.find(id);
+        Optional<SubscriptionLog.Saved> saved = subscriptionLog.findLatest(id);
         if (saved.isEmpty()) {
             return null;
         }
