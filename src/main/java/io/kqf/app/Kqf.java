@@ -71,7 +71,7 @@ public final class Kqf implements AutoCloseable {
                     settings.fetchWait());
             HustmqRoutes hustmq = new HustmqRoutes(runtime, VERSION, settings.maxDoTaskBodySize(), owners);
             HttpServer http = HttpServer.start(settings.httpHost(), settings.httpPort(),
-                    settings.maxItemBytes() + BODY_SLACK, auth, List.of(hustmq, new RestRoutes(runtime, subscriptions, owners)));
+                    settings.maxItemBytes() + BODY_SLACK, auth, settings.nodeId(), List.of(hustmq, new RestRoutes(runtime, subscriptions, owners)));
             runtime.advertise(internalUrl(settings.httpHost(), http.port()));
             log.info("kqf {} serving HTTP on port {} (Kafka {}, auth {}), started in {} ms", VERSION, http.port(),
                     settings.bootstrapServers(), auth == null ? "off" : "on", (System.nanoTime() - started) / 1_000_000);

@@ -21,7 +21,10 @@ public final class HttpServer implements AutoCloseable {
      * @param maxBodyBytes largest request body accepted (413 above)
      * @param auth null when authentication is off
      */
-    public static HttpServer start(String host, int port, long maxBodyBytes, BasicAuth auth,
+    /** Names the node that served a request, on every answer (a forwarded one names the node it went to). */
+    public static final String NODE_HEADER = "Kqf-Node";
+
+    public static HttpServer start(String host, int port, long maxBodyBytes, BasicAuth auth, String nodeId,
                                    List<FrontEnd> frontEnds) {
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -36,6 +39,7 @@ public final class HttpServer implements AutoCloseable {
                 // polls are 10,000 connections.
                 http.setRequestHeaderSize(16 * 1024);
             });
+            config.routes.before(ctx -> ctx.header(NODE_HEADER, nodeId));
             if (auth != null) {
                 config.routes.before(auth::check);
             }

@@ -17,7 +17,7 @@ public final class CeilingServer {
     }
 
     public static void main(String[] args) throws Exception {
-        HttpServer server = HttpServer.start("127.0.0.1", 0, 33 * 1024 * 1024, null, List.of(new FrontEnd() {
+        HttpServer server = HttpServer.start("127.0.0.1", 0, 33 * 1024 * 1024, null, "ceiling", List.of(new FrontEnd() {
             @Override
             public boolean owns(String path) {
                 return true;
