@@ -34,6 +34,8 @@ public final class Kqf implements AutoCloseable {
     private final PeerClient peers;
     /** A peer that does not accept a connection within this counts as unreachable (then the request is retried). */
     private static final java.time.Duration PEER_CONNECT_TIMEOUT = java.time.Duration.ofSeconds(2);
+    /** How long a cluster-wide count waits for each other node's part (a silent node is left out). */
+    private static final java.time.Duration PEER_GATHER_TIMEOUT = java.time.Duration.ofSeconds(2);
     /** Beyond the longest parked request, how long a forwarded request may take to come back. */
     private static final java.time.Duration PEER_ANSWER_SLACK = java.time.Duration.ofSeconds(30);
 
@@ -69,7 +71,8 @@ public final class Kqf implements AutoCloseable {
             PeerClient peers = new PeerClient(settings.nodeId(), PEER_CONNECT_TIMEOUT);
             OwnerRouting owners = new OwnerRouting(runtime, peers, longestParkedRequest(settings).plus(PEER_ANSWER_SLACK),
                     settings.fetchWait());
-            HustmqRoutes hustmq = new HustmqRoutes(runtime, VERSION, settings.maxDoTaskBodySize(), owners);
+            HustmqRoutes hustmq = new HustmqRoutes(runtime, VERSION, settings.maxDoTaskBodySize(), owners, peers,
+                    PEER_GATHER_TIMEOUT);
             HttpServer http = HttpServer.start(settings.httpHost(), settings.httpPort(),
                     settings.maxItemBytes() + BODY_SLACK, auth, settings.nodeId(), List.of(hustmq, new RestRoutes(runtime, subscriptions, owners)));
             runtime.advertise(internalUrl(settings.httpHost(), http.port()));

@@ -260,6 +260,11 @@ public final class EngineRuntime implements AutoCloseable {
         return placement.of(queueName, false);
     }
 
+    /** stat_all's part of this node: the queues it serves (all of them on a lone node). */
+    public java.util.List<QueueStat> statServedHere() {
+        return engine.statAll(queue -> placement.of(queue, false) instanceof QueuePlace.Here);
+    }
+
     /** This node's id (what a forwarded request names as its sender). */
     public String nodeId() {
         return nodeId;

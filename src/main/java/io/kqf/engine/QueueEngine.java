@@ -360,7 +360,12 @@ public final class QueueEngine {
     }
 
     public List<QueueStat> statAll() {
-        return stats.statAll();
+        return stats.statAll(name -> true);
+    }
+
+    /** The stats of the queues {@code which} accepts. */
+    public List<QueueStat> statAll(java.util.function.Predicate<String> which) {
+        return stats.statAll(which);
     }
 
     /** Consumers seen within 512 s, most recent first. */

@@ -32,9 +32,12 @@ final class StatReader {
         return stat;
     }
 
-    List<QueueStat> statAll() {
+    List<QueueStat> statAll(java.util.function.Predicate<String> which) {
         List<QueueStat> all = new ArrayList<>();
         for (QueueState queue : registry.existing()) {
+            if (!which.test(queue.name)) {
+                continue;
+            }
             QueueStat stat = read(queue);
             if (stat != null) {
                 all.add(stat);

@@ -84,6 +84,22 @@ class RoundRobinClusterTest {
     }
 
     @Test
+    void stat_all_on_any_node_lists_every_queue_of_the_cluster_with_its_exact_counts() {
+        Http[] entry = {a, b, c};
+        for (int q = 0; q < 6; q++) {
+            assertEquals(200, entry[q % 3].get("/put?queue=all" + q + "&item=x").status());
+        }
+        for (Http node : entry) {
+            String all = node.get("/stat_all").body();
+            for (int q = 0; q < 6; q++) {
+                assertTrue(all.contains("{\"queue\":\"all" + q + "\",\"type\":0,\"ready\":[1,0,0]"), node.base() + ": " + all);
+                assertEquals(all.indexOf("\"queue\":\"all" + q + "\""), all.lastIndexOf("\"queue\":\"all" + q + "\""),
+                        "each queue once");
+            }
+        }
+    }
+
+    @Test
     void evget_on_a_is_woken_by_a_put_on_c() throws Exception {
         for (int q = 0; q < 6; q++) {
             String queue = "ev" + q;
@@ -106,7 +122,9 @@ class RoundRobinClusterTest {
     void do_get_on_a_is_served_by_a_worker_on_b() throws Exception {
         CompletableFuture<Response> worker = b.async("POST", "/do_post", new byte[0]);
         Response answer;
-        Await.until("the worker is parked", () -> b.get("/do_post_status").body().contains("\"cache_workers\":1") ? true : null);
+        // do_post_status counts the cluster: asked on another node, it shows the worker parked on b.
+        Await.until("the worker is parked", () -> c.get("/do_post_status").body().contains("\"cache_workers\":1") ? true : null);
+        assertEquals("{\"cache_workers\":1,\"free_workers\":3071,\"total\":3072}", a.get("/do_post_status").body());
         CompletableFuture<Response> caller = a.async("POST", "/do_get?queue=rpc", "21".getBytes(StandardCharsets.UTF_8));
         Response task = worker.get(30, TimeUnit.SECONDS);
         assertEquals(200, task.status(), task.toString());
@@ -177,6 +195,8 @@ class RoundRobinClusterTest {
                 sse.close();
             }
             assertEquals(204, restA.send("DELETE", subscription, null).statusCode());
+            assertEquals("t" + q, c.get("/get?queue=" + queue + "&worker=worker4").body(),
+                    "the deleted subscription's lease went back to the queue at once");
         }
     }
 

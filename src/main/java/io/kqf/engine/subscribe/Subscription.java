@@ -29,6 +29,8 @@ public final class Subscription {
 
     /** Top-ups of one subscription take turns on this (see {@link TopUp#fill}). */
     final Object topUpTurn = new Object();
+    /** Set (under topUpTurn) once it ended here (deleted, expired, handed over): no top-up leases for it after that. */
+    private volatile boolean ended;
     private final String id;
     private final SubscriptionSpec spec;
     private final MessageSelector selector;
@@ -102,6 +104,15 @@ public final class Subscription {
     }
 
     /** Closes the subscription's bookkeeping: answers the views it held open, to be closed. */
+    /** Marks it ended; the caller holds {@link #topUpTurn}, so no top-up is half done. */
+    void end() {
+        ended = true;
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
     synchronized List<String> closeViews() {
         closed = true;
         List<String> all = new ArrayList<>(views.values());

@@ -344,6 +344,9 @@ public final class Subscriptions implements AutoCloseable {
             if (queue.isPresent() && !(runtime.placeKnown(QueueNames.fromDashed(queue.get())) instanceof QueuePlace.Here)
                     && live.remove(subscription.id(), subscription)) {
                 log.info("subscription {} handed over: its queue is served by another node now", subscription.id());
+                synchronized (subscription.topUpTurn) {
+                    subscription.end();
+                }
                 waits.cancel(subscription);
                 subscription.closeViews().forEach(views::close);
             }
@@ -374,10 +377,16 @@ public final class Subscriptions implements AutoCloseable {
             log.warn("subscription {}: its leases from before the restart are not found yet ({}); they return at their deadlines",
                     subscription.id(), e.getMessage());
         }
+        List<Delivery> held;
+        synchronized (subscription.topUpTurn) {
+            // A top-up in flight finishes first, and none starts after: every lease is in the drain.
+            subscription.end();
+            held = subscription.drain();
+        }
         waits.cancel(subscription);
         subscription.closeViews().forEach(views::close);
         List<CompletableFuture<Void>> releases = new ArrayList<>();
-        for (Delivery delivery : subscription.drain()) {
+        for (Delivery delivery : held) {
             try {
                 releases.add(engine.release(delivery.queue(), delivery.token(), subscription.id(), Duration.ZERO)
                         .exceptionally(e -> null));

@@ -54,6 +54,9 @@ final class TopUp {
      */
     List<Delivery> fill(Subscription subscription) {
         synchronized (subscription.topUpTurn) {
+            if (subscription.ended()) {
+                return List.of(); // deleted or handed over while this request waited its turn
+            }
             adopt(subscription);
             for (int round = 0; round < MAX_ROUNDS; round++) {
                 subscription.dropLapsed(clock.millis());

@@ -55,6 +55,17 @@ public final class PeerClient implements AutoCloseable {
         return client.sendAsync(copyOf(baseUrl, ctx, answerTimeout), HttpResponse.BodyHandlers.ofInputStream());
     }
 
+    /** A GET of this node's own to a peer, marked forwarded (so the peer answers for itself only). */
+    public CompletableFuture<HttpResponse<byte[]>> get(String baseUrl, String pathAndQuery, Duration answerTimeout,
+                                                       String authorization) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).timeout(answerTimeout)
+                .GET().header(FORWARDED_BY, nodeId);
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     private HttpRequest copyOf(String baseUrl, Context ctx, Duration answerTimeout) {
         String query = ctx.queryString();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + ctx.path() + (query == null ? "" : "?" + query)))

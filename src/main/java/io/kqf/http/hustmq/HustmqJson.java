@@ -42,6 +42,7 @@ final class HustmqJson {
                 + ",\"timeout\":" + s.timeoutMinutes() + "}";
     }
 
+
     static String statAll(List<QueueStat> all) {
         StringBuilder json = new StringBuilder("[");
         for (QueueStat s : all) {
@@ -51,6 +52,59 @@ final class HustmqJson {
             json.append(stat(s));
         }
         return json.append(']').toString();
+    }
+
+    /**
+     * This node's stat_all merged with the other nodes' (each lists the queues it serves): one
+     * entry per queue, this node's first, then the others' in the order they came.
+     */
+    static String mergeStatAll(String local, List<byte[]> others) {
+        if (others.isEmpty()) {
+            return local;
+        }
+        try {
+            com.fasterxml.jackson.databind.node.ArrayNode merged = (com.fasterxml.jackson.databind.node.ArrayNode) JSON.readTree(local);
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            merged.forEach(entry -> seen.add(entry.path("queue").asText()));
+            for (byte[] body : others) {
+                for (com.fasterxml.jackson.databind.JsonNode entry : JSON.readTree(body)) {
+                    if (seen.add(entry.path("queue").asText())) {
+                        merged.add(entry);
+                    }
+                }
+            }
+            return JSON.writeValueAsString(merged);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("a node's stat_all is not JSON", e);
+        }
+    }
+
+    /** The queue names a stat_all array lists. */
+    static List<String> queuesIn(String statAll) {
+        try {
+            List<String> names = new java.util.ArrayList<>();
+            JSON.readTree(statAll).forEach(entry -> names.add(entry.path("queue").asText()));
+            return names;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("stat_all is not JSON", e);
+        }
+    }
+
+    /** Counts from every node added field by field ({@code {"cache_workers":1,...}}): the cluster's RPC slots. */
+    static String sumCounts(String local, List<byte[]> others) {
+        if (others.isEmpty()) {
+            return local;
+        }
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode sum = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(local);
+            for (byte[] body : others) {
+                JSON.readTree(body).fields().forEachRemaining(field -> sum.put(field.getKey(),
+                        sum.path(field.getKey()).asLong() + field.getValue().asLong()));
+            }
+            return JSON.writeValueAsString(sum);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("a node's status is not JSON", e);
+        }
     }
 
     /** {@code [{"w":"w1","t":1458815637}]}; worker names are client text, so they are escaped. */

@@ -35,15 +35,17 @@ public final class HustmqRoutes implements FrontEnd {
     private final io.kqf.engine.QueueEngine engine;
 
     /** @param owners sends a request that needs a queue's lanes to the node that serves them */
-    public HustmqRoutes(EngineRuntime runtime, String version, int maxTaskBodyBytes, OwnerRouting owners) {
+    public HustmqRoutes(EngineRuntime runtime, String version, int maxTaskBodyBytes, OwnerRouting owners,
+                        io.kqf.http.cluster.PeerClient peers, java.time.Duration peerTimeout) {
+        io.kqf.http.cluster.PeerGather gather = new io.kqf.http.cluster.PeerGather(runtime, peers, peerTimeout);
         this.owners = owners;
         this.runtime = runtime;
         this.engine = runtime.engine();
         this.queues = new QueueEndpoints(runtime.engine());
-        this.status = new StatusEndpoints(runtime.engine(), version);
+        this.status = new StatusEndpoints(runtime, new ClusterStatAll(runtime, gather, peers, peerTimeout), version);
         this.longPolls = new LongPollEndpoints(runtime.longPolls(), runtime.push(), queues);
         this.push = new PushEndpoints(runtime.push());
-        this.rpc = new RpcEndpoints(runtime.tasks(), maxTaskBodyBytes);
+        this.rpc = new RpcEndpoints(runtime.tasks(), maxTaskBodyBytes, gather);
     }
 
     /** hustmq's endpoints are single segments; every other path belongs to other front ends. */

@@ -14,8 +14,10 @@ import io.kqf.http.RawQuery;
 final class RpcEndpoints {
     private final TaskExchange tasks;
     private final int maxBodyBytes;
+    private final io.kqf.http.cluster.PeerGather gather;
 
-    RpcEndpoints(TaskExchange tasks, int maxBodyBytes) {
+    RpcEndpoints(TaskExchange tasks, int maxBodyBytes, io.kqf.http.cluster.PeerGather gather) {
+        this.gather = gather;
         this.tasks = tasks;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -59,7 +61,7 @@ final class RpcEndpoints {
      * Renders an outcome that is already there at once (a claim that found a task, a local reply:
      * no async dispatch, no second thread); otherwise when it comes, via ctx.future.
      */
-    private static <T> void answer(Context ctx, CompletableFuture<T> outcome, Consumer<T> render) {
+    static <T> void answer(Context ctx, CompletableFuture<T> outcome, Consumer<T> render) {
         if (outcome.isDone() && !outcome.isCompletedExceptionally()) {
             render.accept(outcome.join());
         } else {
@@ -67,17 +69,21 @@ final class RpcEndpoints {
         }
     }
 
+    /** The cluster's task slots: this node's, plus each other node's own. */
     void doGetStatus(Context ctx) {
         TaskExchange.Status s = tasks.status();
         int free = Math.max(0, s.capacity() - s.unassigned() - s.assigned());
-        ctx.result("{\"unassigned_tasks\":" + s.unassigned() + ",\"assigned_tasks\":" + s.assigned()
-                + ",\"free_tasks\":" + free + ",\"total\":" + s.capacity() + "}");
+        String here = "{\"unassigned_tasks\":" + s.unassigned() + ",\"assigned_tasks\":" + s.assigned()
+                + ",\"free_tasks\":" + free + ",\"total\":" + s.capacity() + "}";
+        answer(ctx, gather.others(ctx, "/do_get_status"), others -> ctx.result(HustmqJson.sumCounts(here, others)));
     }
 
+    /** The cluster's parked workers: this node's, plus each other node's own. */
     void doPostStatus(Context ctx) {
         TaskExchange.Status s = tasks.status();
-        ctx.result("{\"cache_workers\":" + s.parkedWorkers() + ",\"free_workers\":"
-                + Math.max(0, s.workerCapacity() - s.parkedWorkers()) + ",\"total\":" + s.workerCapacity() + "}");
+        String here = "{\"cache_workers\":" + s.parkedWorkers() + ",\"free_workers\":"
+                + Math.max(0, s.workerCapacity() - s.parkedWorkers()) + ",\"total\":" + s.workerCapacity() + "}";
+        answer(ctx, gather.others(ctx, "/do_post_status"), others -> ctx.result(HustmqJson.sumCounts(here, others)));
     }
 
     private static void requirePost(Context ctx) {

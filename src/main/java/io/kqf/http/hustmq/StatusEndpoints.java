@@ -7,10 +7,12 @@ import io.kqf.http.RawQuery;
 /** stat, stat_all, autost, version, status.html: live values, never a cache. */
 final class StatusEndpoints {
     private final QueueEngine engine;
+    private final ClusterStatAll statAll;
     private final String version;
 
-    StatusEndpoints(QueueEngine engine, String version) {
-        this.engine = engine;
+    StatusEndpoints(io.kqf.engine.EngineRuntime runtime, ClusterStatAll statAll, String version) {
+        this.engine = runtime.engine();
+        this.statAll = statAll;
         this.version = version;
     }
 
@@ -19,8 +21,9 @@ final class StatusEndpoints {
         ctx.result(HustmqJson.stat(engine.stat(queue)));
     }
 
+    /** Every queue of the cluster: the ones this node serves, and what each other node says of its own. */
     void statAll(Context ctx) {
-        ctx.result(HustmqJson.statAll(engine.statAll()));
+        RpcEndpoints.answer(ctx, statAll.of(ctx), ctx::result);
     }
 
     /** The original refreshed its status cache here; kqf reads live state, so there is nothing to do. */
