@@ -127,7 +127,7 @@ public final class EngineRuntime implements AutoCloseable {
         RemoteWrites remoteWrites = new RemoteWrites(reader, nodes::othersLive, metaStore);
         PushQueues push = new PushQueues(itemLimit, registry, writer.producer(), metaStore, reader, clock,
                 new WaitList<>("evsub", waits.maxTimerCount(), waits.maxQueueSize(), new PushQueues.EvsubOutcome.TimedOut(), waitTimer),
-                waits.subscribeTimeout(), completions);
+                waits.subscribeTimeout(), completions, nodes::membership);
         Purger purger = new Purger(poller, leases, ownership, metaStore, waitNanos);
         StatReader stats = new StatReader(registry, ownership, push, waitNanos, remoteWrites);
         QueueEngine engine = new QueueEngine(registry, poller, leases, ownership, metaStore, writer, events, purger, stats,
@@ -253,6 +253,14 @@ public final class EngineRuntime implements AutoCloseable {
     /** The other node that issued RPC task token {@code token} (its caller waits there); null: this node, or none known. */
     public String issuerOfTask(String token) {
         return token == null ? null : nodes.issuerOf(token).map(NodeAnnouncement::node).orElse(null);
+    }
+
+    /**
+     * Where push queue {@code queueName} is served: one home node per queue among the live ones,
+     * so its pubs and the evsubs they wake meet, and its window has one writer.
+     */
+    public QueuePlace pushHomeOf(String queueName) {
+        return placement.pushHomeOf(queueName);
     }
 
     /** {@link #placeNow} from what this node knows already (a queue it has not heard of is here). For sweeps. */

@@ -188,6 +188,40 @@ final class NodeDirectory implements AutoCloseable {
                 && token.startsWith(n.taskPrefix())).findFirst();
     }
 
+    /**
+     * The live node of this cluster that push queue {@code queue} lives on: the highest of
+     * hash(node, queue) (rendezvous hashing, so a node that comes or goes moves only its share).
+     * This node when it is alone or not announced yet.
+     */
+    NodeAnnouncement pushHomeOf(String queue) {
+        NodeAnnouncement best = null;
+        long bestScore = Long.MIN_VALUE;
+        for (NodeAnnouncement node : live()) {
+            long score = rendezvous(node.node(), queue);
+            if (best == null || score > bestScore || (score == bestScore && node.node().compareTo(best.node()) < 0)) {
+                best = node;
+                bestScore = score;
+            }
+        }
+        return best;
+    }
+
+    private static long rendezvous(String node, String queue) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update((node + "\u0000" + queue).getBytes(StandardCharsets.UTF_8));
+        long h = crc.getValue() * 0x9E3779B97F4A7C15L;
+        return h ^ (h >>> 29);
+    }
+
+    /** Changes whenever a node of this cluster comes or goes (what a push queue's home depends on). */
+    long membership() {
+        long hash = 1;
+        for (NodeAnnouncement node : live()) {
+            hash = 31 * hash + node.node().hashCode();
+        }
+        return hash;
+    }
+
     /** Whether another node of this cluster is live now (then other nodes may write to this node's lanes). */
     boolean othersLive() {
         long now = clock.millis();
@@ -197,6 +231,10 @@ final class NodeDirectory implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    String nodeId() {
+        return nodeId;
     }
 
     /** Waits up to {@code millis} for the next announcement of any node. */

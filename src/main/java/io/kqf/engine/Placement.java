@@ -43,7 +43,7 @@ final class Placement {
             queue = registry.find(queueName);
         }
         if (queue != null && queue.meta().type() == QueueType.PUSH) {
-            return QueuePlace.HERE; // push queues live in Kafka and the attributes: any node serves them
+            return pushHomeOf(queueName); // no partition is assigned: its home is chosen among the live nodes
         }
         List<Lane> lanes = queue == null ? List.of() : queue.allLanes();
         if (lanes.stream().anyMatch(Lane::loaded)) {
@@ -54,6 +54,12 @@ final class Placement {
             return new QueuePlace.At(other.get().node(), other.get().url());
         }
         return !lanes.isEmpty() && nodes.othersLive() ? QueuePlace.MOVING : QueuePlace.HERE;
+    }
+
+    /** Where push queue {@code queueName} is served: its home node (any node could, but one keeps its window). */
+    QueuePlace pushHomeOf(String queueName) {
+        NodeAnnouncement home = nodes.pushHomeOf(queueName);
+        return home == null || home.node().equals(nodes.nodeId()) ? QueuePlace.HERE : new QueuePlace.At(home.node(), home.url());
     }
 
     /** {@link #of}, waiting up to {@code deadlineNanos} (System.nanoTime) while the queue is {@link QueuePlace#MOVING}. */

@@ -63,9 +63,14 @@ public final class PushQueues {
     private final Duration subscribeTimeout;
     /** By identity: a queue's state lives as long as the node. */
     private final Map<QueueState, PushLine> lines = new ConcurrentHashMap<>();
+    private final java.util.function.LongSupplier membership;
+    private final RecordReader reader;
 
     PushQueues(ItemLimit itemLimit, QueueRegistry registry, KafkaProducer<byte[], byte[]> producer, MetaStore metaStore, RecordReader reader,
-               Clock clock, WaitList<EvsubOutcome> evsubs, Duration subscribeTimeout, Executor completions) {
+               Clock clock, WaitList<EvsubOutcome> evsubs, Duration subscribeTimeout, Executor completions,
+               java.util.function.LongSupplier membership) {
+        this.membership = membership;
+        this.reader = reader;
         this.completions = completions;
         this.itemLimit = itemLimit;
         this.registry = registry;
@@ -96,6 +101,7 @@ public final class PushQueues {
             throw EngineException.badRequest("index must be 0.." + (PushWindow.C - 1));
         }
         PushLine line = lineOf(registry.findOrCreate(queueName, QueueType.PUSH));
+        freshen(line.queue);
         Publish publish = new Publish(line, item, index, ttlSeconds);
         // A window move reclaims as part of the move.
         CompletableFuture<Void> reclaimed = index == null ? moves.reclaimIfDue(line) : null;
@@ -209,6 +215,7 @@ public final class PushQueues {
     /** The item at {@code index}; 404 (NO_SUCH_QUEUE / outside) as the original, EXPIRED as 404 too. */
     public byte[] sub(String queueName, long index) {
         QueueState queue = requirePush(queueName);
+        freshen(queue);
         PushWindow window = window(queue);
         if (!window.contains(index)) {
             throw new OutsideWindow(window.si(), window.ci());
@@ -232,9 +239,36 @@ public final class PushQueues {
         Parked<EvsubOutcome> parked = evsubs.park(queueName, subscribeTimeout, connected, index);
         QueueState queue = registry.find(queueName);
         if (queue != null) {
+            if (queue.meta() != null && queue.meta().type() == QueueType.PUSH) {
+                freshen(queue);
+            }
             releaseEvsubs(queue);
         }
         return parked;
+    }
+
+    /**
+     * A push queue is served by one home node, which knows its end from its own pubs. When the
+     * cluster's nodes changed, the home may be new here and another node may have published
+     * meanwhile: its end is read from Kafka once per change (one request).
+     */
+    private void freshen(QueueState queue) {
+        long now = membership.getAsLong();
+        if (queue.pushEndMembership == now) {
+            return;
+        }
+        org.apache.kafka.common.TopicPartition tp = lineOf(queue).tp;
+        try {
+            Long end = reader.endOffsets(java.util.List.of(tp)).get(tp);
+            synchronized (queue) {
+                if (end != null) {
+                    queue.pushEnd = Math.max(queue.pushEnd, end);
+                }
+                queue.pushEndMembership = now;
+            }
+        } catch (io.kqf.kafka.KafkaUnavailable e) {
+            // the next request tries again
+        }
     }
 
     /** Decides up to window-size parked evsubs of the queue. */
@@ -276,6 +310,12 @@ public final class PushQueues {
     }
 
     PushWindow window(QueueState queue) {
+        return PushWindow.of(queue);
+    }
+
+    /** {@link #window}, for a request: its end is read again first if the cluster's nodes changed. Blocks on Kafka then. */
+    PushWindow freshWindow(QueueState queue) {
+        freshen(queue);
         return PushWindow.of(queue);
     }
 

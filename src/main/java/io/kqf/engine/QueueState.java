@@ -32,6 +32,8 @@ final class QueueState {
     private volatile Cache<String, Long> workers;
     /** Push queues: end offset of the topic (the next pub's offset). */
     long pushEnd;
+    /** The cluster membership pushEnd was last read from Kafka under (a push queue's home may have moved since). */
+    long pushEndMembership;
     /** Push queues: Unix seconds of the newest item, 0 when not known yet. */
     long lastPubSeconds;
     /** Puts accepted by the max check but not yet acknowledged by Kafka. */

@@ -50,7 +50,7 @@ final class StatReader {
     private QueueStat read(QueueState queue) {
         QueueMeta pushMeta = queue.meta();
         if (pushMeta != null && pushMeta.type() == QueueType.PUSH) {
-            PushWindow window = push.window(queue);
+            PushWindow window = push.freshWindow(queue);
             return new QueueStat(queue.name, QueueType.PUSH, List.of(new QueueStat.LaneStat(0, window.size(), window.end())),
                     0, false, pushMeta.created(), 0, 0, pushMeta.timeoutMinutes(), window, push.lastPub(queue));
         }

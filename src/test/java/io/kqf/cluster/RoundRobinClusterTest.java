@@ -100,6 +100,22 @@ class RoundRobinClusterTest {
     }
 
     @Test
+    void push_queues_pub_on_one_node_sub_and_evsub_on_the_others() throws Exception {
+        for (int q = 0; q < 6; q++) {
+            String queue = "news" + q;
+            CompletableFuture<Response> parked = a.async("/evsub?queue=" + queue + "&idx=1");
+            assertEquals(200, b.get("/pub?queue=" + queue + "&item=first").status());
+            Response released = parked.get(30, TimeUnit.SECONDS);
+            assertEquals(307, released.status(), released.toString());
+            assertEquals(a.base() + "/sub?queue=" + queue + "&idx=1", released.header("Location"));
+            assertEquals(200, c.get("/pub?queue=" + queue + "&item=second").status());
+            assertEquals("first", c.get("/sub?queue=" + queue + "&idx=1").body());
+            assertEquals("second", a.get("/sub?queue=" + queue + "&idx=2").body());
+            assertTrue(b.get("/stat?queue=" + queue).body().contains("\"ci\":2"), b.get("/stat?queue=" + queue).body());
+        }
+    }
+
+    @Test
     void evget_on_a_is_woken_by_a_put_on_c() throws Exception {
         for (int q = 0; q < 6; q++) {
             String queue = "ev" + q;

@@ -69,6 +69,12 @@ public final class OwnerRouting {
         return new Target("queue " + queue, () -> runtime.placeNow(queue), () -> runtime.placeOf(queue));
     }
 
+    /** The target of a request for push queue {@code queue}: its home node. */
+    public Target pushHome(String queue) {
+        Supplier<QueuePlace> place = () -> runtime.pushHomeOf(queue);
+        return new Target("push queue " + queue, place, place);
+    }
+
     /** The target of a request for node {@code node}: that node, while it is live. */
     public Target node(String node) {
         if (node.equals(runtime.nodeId())) {

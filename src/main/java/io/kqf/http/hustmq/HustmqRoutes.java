@@ -81,9 +81,10 @@ public final class HustmqRoutes implements FrontEnd {
         any(routes, "/version", status::version);
         any(routes, "/status.html", status::health);
         anyButHead(routes, "/evget", owners.byQueue(HustmqRoutes::queueOf, longPolls::evget));
-        any(routes, "/evsub", longPolls::evsub);
-        any(routes, "/pub", push::pub);
-        any(routes, "/sub", push::sub);
+        // A push queue lives on one home node: its pubs, the evsubs they wake and its window meet there.
+        any(routes, "/evsub", owners.to(this::pushHome, longPolls::evsub));
+        any(routes, "/pub", owners.to(this::pushHome, push::pub));
+        any(routes, "/sub", owners.to(this::pushHome, push::sub));
         any(routes, "/do_get", rpc::doGet);
         // A worker's result goes to the node whose caller waits for it, whichever node it came to.
         any(routes, "/do_post", owners.byNode(this::taskIssuer, rpc::doPost));
@@ -95,6 +96,11 @@ public final class HustmqRoutes implements FrontEnd {
     private static String queueOf(Context ctx) {
         String queue = RawQuery.of(ctx.queryString()).get("queue");
         return queue == null || queue.isEmpty() ? null : queue;
+    }
+
+    private OwnerRouting.Target pushHome(Context ctx) {
+        String queue = queueOf(ctx);
+        return queue == null ? null : owners.pushHome(queue);
     }
 
     /** A put needs the owner only where max is set: counting against it needs the queue's lanes. */
