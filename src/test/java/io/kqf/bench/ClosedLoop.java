@@ -24,6 +24,12 @@ final class ClosedLoop {
     }
 
     static void run(String scenario, String base, int connections, long seconds, Operation operation) throws Exception {
+        run(scenario, List.of(base), connections, seconds, operation);
+    }
+
+    /** As above, client {@code c} talking to {@code bases[c % bases.size()]} (a round-robin balancer by connection). */
+    static void run(String scenario, List<String> bases, int connections, long seconds, Operation operation)
+            throws Exception {
         Histogram latency = new ConcurrentHistogram(60_000_000_000L, 3);
         AtomicLong done = new AtomicLong();
         AtomicLong errors = new AtomicLong();
@@ -31,6 +37,7 @@ final class ClosedLoop {
         long end = start + seconds * 1_000_000_000L;
         List<Thread> clients = new ArrayList<>();
         for (int c = 0; c < connections; c++) {
+            String base = bases.get(c % bases.size());
             Thread client = new Thread(() -> {
                 try (RawHttp http = RawHttp.to(base)) {
                     long sequence = 0;

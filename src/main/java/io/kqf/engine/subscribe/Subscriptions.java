@@ -88,7 +88,8 @@ public final class Subscriptions implements AutoCloseable {
         this.runtime = runtime;
         this.subscriptionLog = runtime.subscriptionLog();
         this.deadLetters = new DeadLetters(engine);
-        this.topUp = new TopUp(engine, runtime.browser(), views, deadLetters, clock);
+        this.topUp = new TopUp(engine, runtime.browser(), views, deadLetters, clock,
+                queue -> runtime.placeKnown(queue) instanceof QueuePlace.Here);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("kqf-subscriptions"));
         // Top-ups block on journal writes that the engine's completion pool completes, so the
         // retries of parked requests need threads of their own (on that pool they could deadlock).

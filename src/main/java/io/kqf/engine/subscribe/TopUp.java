@@ -39,7 +39,12 @@ final class TopUp {
     private final Clock clock;
     private final AtomicInteger rotation = new AtomicInteger();
 
-    TopUp(QueueEngine engine, QueueBrowser browser, SelectorViews views, DeadLetters deadLetters, Clock clock) {
+    /** @param servedHere whether this node serves a queue now (a wildcard tops up from those only) */
+    private final java.util.function.Predicate<String> servedHere;
+
+    TopUp(QueueEngine engine, QueueBrowser browser, SelectorViews views, DeadLetters deadLetters, Clock clock,
+          java.util.function.Predicate<String> servedHere) {
+        this.servedHere = servedHere;
         this.engine = engine;
         this.browser = browser;
         this.views = views;
@@ -179,7 +184,9 @@ final class TopUp {
             return matching;
         }
         for (String queue : browser.queueNames()) {
-            if (subscription.spec().destination().matches(QueueNames.toDashed(queue))) {
+            // In a cluster another node serves some of them: leasing there would wait for a lane
+            // this node is not given. Those are its share; this subscription takes this node's.
+            if (subscription.spec().destination().matches(QueueNames.toDashed(queue)) && servedHere.test(queue)) {
                 matching.add(queue);
             }
         }
