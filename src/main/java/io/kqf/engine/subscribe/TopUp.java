@@ -39,9 +39,9 @@ final class TopUp {
     private final Clock clock;
     private final AtomicInteger rotation = new AtomicInteger();
 
-    /** @param servedHere whether this node serves a queue now (a wildcard tops up from those only) */
     private final java.util.function.Predicate<String> servedHere;
 
+    /** @param servedHere whether this node serves a queue now (a wildcard tops up from those only) */
     TopUp(QueueEngine engine, QueueBrowser browser, SelectorViews views, DeadLetters deadLetters, Clock clock,
           java.util.function.Predicate<String> servedHere) {
         this.servedHere = servedHere;
