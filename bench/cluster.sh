@@ -14,6 +14,7 @@ DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-24}
 QUEUES=${QUEUES:-12}
 ROUNDS=${ROUNDS:-1}
+WARMUP=${WARMUP:-10} # seconds of put and of get-ack, not recorded, on fresh nodes (their JIT)
 echo "building..."
 mvn -q -B -DskipTests package
 mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
@@ -53,18 +54,22 @@ start_nodes() { # cluster-name count
 }
 stop_nodes() { local p; for p in "${node_pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
 bench() { java -Xmx512m -cp "$CP" io.kqf.bench.ClusterBench "$@"; }
+warm_up() { bench put "$WARMUP" "$CONNECTIONS" "$QUEUES" "${urls[@]}" >/dev/null; bench get-ack "$WARMUP" "$CONNECTIONS" "$QUEUES" "${urls[@]}" >/dev/null; }
 
 results="$work/results"; : >"$results"
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round: one node..."
   start_nodes "one-r$round" 1
+  warm_up
   bench put "$DURATION" "$CONNECTIONS" "$QUEUES" "${urls[@]}" | sed "s/^RESULT /RESULT $round 1 /" >>"$results"
   bench get-ack "$DURATION" "$CONNECTIONS" "$QUEUES" "${urls[@]}" | sed "s/^RESULT /RESULT $round 1 /" >>"$results"
   stop_nodes
   echo "round $round: three nodes..."
   start_nodes "three-r$round" 3
+  warm_up
   bench put "$DURATION" "$CONNECTIONS" "$QUEUES" "${urls[@]}" | sed "s/^RESULT /RESULT $round 3 /" >>"$results"
   bench get-ack "$DURATION" "$CONNECTIONS" "$QUEUES" "${urls[@]}" | sed "s/^RESULT /RESULT $round 3 /" >>"$results"
+  bench put "$DURATION" "$CONNECTIONS" "$QUEUES" "${urls[@]}" >/dev/null # items for the split
   bench split "$DURATION" "$CONNECTIONS" "$QUEUES" "${urls[@]}" | sed "s/^RESULT /RESULT $round 3 /" >>"$results"
   bench failover "${node_pids[2]}" "${urls[2]}" "$QUEUES" "${urls[@]}" | sed "s/^FAILOVER /FAILOVER $round /" >>"$results"
   stop_nodes

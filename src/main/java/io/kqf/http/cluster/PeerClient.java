@@ -37,6 +37,13 @@ public final class PeerClient implements AutoCloseable {
         this.nodeId = nodeId;
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER).executor(threads).build();
+        // The JDK client completes each answer through CompletableFuture's default pool: with a
+        // common pool of one thread (fewer than 3 cores) that is a new thread per answer. Main sets
+        // the pool's size before anything uses it; said here once if something else came first.
+        if (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() < 2) {
+            org.slf4j.LoggerFactory.getLogger(PeerClient.class).warn("the common pool has one thread: each forwarded"
+                    + " answer starts a thread; run with -Djava.util.concurrent.ForkJoinPool.common.parallelism=2");
+        }
     }
 
     /**
