@@ -14,7 +14,7 @@ DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-24}
 QUEUES=${QUEUES:-12}
 ROUNDS=${ROUNDS:-1}
-WARMUP=${WARMUP:-10} # seconds of put and of get-ack, not recorded, on fresh nodes (their JIT)
+WARMUP_MAX=${WARMUP_MAX:-180} # longest warm-up of fresh nodes, seconds (see warm_up)
 echo "building..."
 mvn -q -B -DskipTests package
 mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
@@ -54,7 +54,23 @@ start_nodes() { # cluster-name count
 }
 stop_nodes() { local p; for p in "${node_pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
 bench() { java -Xmx512m -cp "$CP" io.kqf.bench.ClusterBench "$@"; }
-warm_up() { bench put "$WARMUP" "$CONNECTIONS" "$QUEUES" "${urls[@]}" >/dev/null; bench get-ack "$WARMUP" "$CONNECTIONS" "$QUEUES" "${urls[@]}" >/dev/null; }
+compiled() { jstat -compiler "$1" | awk 'NR == 2 {print $1}'; } # pid: methods JIT-compiled so far
+# Fresh nodes compile for a long time (three JVMs on two cores longer than one): put and get-ack
+# for 5 s at a time, not recorded, until no node compiles 20 methods a second any more.
+warm_up() {
+  local started=$SECONDS before after p settled
+  while :; do
+    before=(); for p in "${node_pids[@]}"; do before+=("$(compiled "$p")"); done
+    bench put 5 "$CONNECTIONS" "$QUEUES" "${urls[@]}" >/dev/null
+    bench get-ack 5 "$CONNECTIONS" "$QUEUES" "${urls[@]}" >/dev/null
+    settled=1; local i=0
+    for p in "${node_pids[@]}"; do
+      after=$(compiled "$p"); [ $(( (after - before[i]) / 10 )) -ge 20 ] && settled=0; i=$((i + 1))
+    done
+    [ "$settled" = 1 ] || [ $((SECONDS - started)) -ge "$WARMUP_MAX" ] && break
+  done
+  echo "  warmed up in $((SECONDS - started)) s"
+}
 
 results="$work/results"; : >"$results"
 for round in $(seq 1 "$ROUNDS"); do
