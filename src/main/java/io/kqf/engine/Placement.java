@@ -1,6 +1,5 @@
 package io.kqf.engine;
 
-import java.util.List;
 import java.util.Optional;
 
 import io.kqf.kafka.TopicNames;
@@ -45,15 +44,14 @@ final class Placement {
         if (queue != null && queue.meta().type() == QueueType.PUSH) {
             return pushHomeOf(queueName); // no partition is assigned: its home is chosen among the live nodes
         }
-        List<Lane> lanes = queue == null ? List.of() : queue.allLanes();
-        if (lanes.stream().anyMatch(Lane::loaded)) {
+        if (queue != null && queue.anyLaneLoaded()) {
             return QueuePlace.HERE;
         }
         Optional<NodeAnnouncement> other = nodes.otherServerOf(stem);
         if (other.isPresent()) {
             return new QueuePlace.At(other.get().node(), other.get().url());
         }
-        return !lanes.isEmpty() && nodes.othersLive() ? QueuePlace.MOVING : QueuePlace.HERE;
+        return queue != null && queue.hasAnyLane() && nodes.othersLive() ? QueuePlace.MOVING : QueuePlace.HERE;
     }
 
     /** Where push queue {@code queueName} is served: its home node (any node could, but one keeps its window). */

@@ -143,6 +143,20 @@ final class QueueState {
         return all;
     }
 
+    /** Without the monitor (every routed request asks): whether it has lanes, and whether one is loaded here. */
+    boolean hasAnyLane() {
+        return !byPlace.isEmpty();
+    }
+
+    boolean anyLaneLoaded() {
+        for (Lane lane : byPlace.values()) {
+            if (lane.loaded()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     synchronized List<Lane> allLanes() {
         List<Lane> all = new ArrayList<>();
         lanes.values().forEach(byPartition -> all.addAll(byPartition.values()));
