@@ -14,7 +14,7 @@ DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-24}
 QUEUES=${QUEUES:-12}
 ROUNDS=${ROUNDS:-1}
-WARMUP_MAX=${WARMUP_MAX:-180} # longest warm-up of fresh nodes, seconds (see warm_up)
+WARMUP_MAX=${WARMUP_MAX:-300} # longest warm-up of fresh nodes, seconds (see warm_up)
 echo "building..."
 mvn -q -B -DskipTests package
 mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
@@ -56,7 +56,7 @@ stop_nodes() { local p; for p in "${node_pids[@]}"; do kill "$p" 2>/dev/null || 
 bench() { java -Xmx512m -cp "$CP" io.kqf.bench.ClusterBench "$@"; }
 compiled() { jstat -compiler "$1" | awk 'NR == 2 {print $1}'; } # pid: methods JIT-compiled so far
 # Fresh nodes compile for a long time (three JVMs on two cores longer than one): put and get-ack
-# for 5 s at a time, not recorded, until no node compiles 20 methods a second any more.
+# for 5 s at a time, not recorded, until no node compiles 5 methods a second any more.
 warm_up() {
   local started=$SECONDS before after p settled
   while :; do
@@ -65,7 +65,7 @@ warm_up() {
     bench get-ack 5 "$CONNECTIONS" "$QUEUES" "${urls[@]}" >/dev/null
     settled=1; local i=0
     for p in "${node_pids[@]}"; do
-      after=$(compiled "$p"); [ $(( (after - before[i]) / 10 )) -ge 20 ] && settled=0; i=$((i + 1))
+      after=$(compiled "$p"); [ $(( (after - before[i]) / 10 )) -ge 5 ] && settled=0; i=$((i + 1))
     done
     [ "$settled" = 1 ] || [ $((SECONDS - started)) -ge "$WARMUP_MAX" ] && break
   done

@@ -75,7 +75,8 @@ public final class Kqf implements AutoCloseable {
                     PEER_GATHER_TIMEOUT);
             HttpServer http = HttpServer.start(settings.httpHost(), settings.httpPort(),
                     settings.maxItemBytes() + BODY_SLACK, auth, settings.nodeId(), List.of(hustmq, new RestRoutes(runtime, subscriptions, owners)));
-            runtime.advertise(internalUrl(settings.httpHost(), http.port()));
+            runtime.advertise(settings.advertisedUrl().isEmpty() ? internalUrl(settings.httpHost(), http.port())
+                    : settings.advertisedUrl());
             log.info("kqf {} serving HTTP on port {} (Kafka {}, auth {}), started in {} ms", VERSION, http.port(),
                     settings.bootstrapServers(), auth == null ? "off" : "on", (System.nanoTime() - started) / 1_000_000);
             return new Kqf(embedded, runtime, http, subscriptions, peers);
@@ -89,7 +90,7 @@ public final class Kqf implements AutoCloseable {
 
     /**
      * The URL other nodes reach this one at: the bound host, or this machine's name when bound to
-     * every interface. (A setting for it comes with forwarding, for nodes behind NAT.)
+     * every interface (http.advertised.url overrides it, for nodes behind NAT).
      */
     static String internalUrl(String bindHost, int port) {
         String host = bindHost;

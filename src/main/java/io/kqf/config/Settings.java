@@ -14,6 +14,7 @@ import java.util.Set;
 public record Settings(
         int httpPort,
         String httpHost,
+        String advertisedUrl,
         String bootstrapServers,
         Path dataDir,
         int embeddedKafkaPort,
@@ -47,7 +48,7 @@ public record Settings(
     }
 
     public Settings withBootstrapServers(String servers) {
-        return new Settings(httpPort, httpHost, servers, dataDir, embeddedKafkaPort, topicPrefix, nodeId, groupId,
+        return new Settings(httpPort, httpHost, advertisedUrl, servers, dataDir, embeddedKafkaPort, topicPrefix, nodeId, groupId,
                 replicationFactor, kafka, minute, defaultTimeoutMinutes, laneBufferRecords, fetchWait, commitInterval,
                 maxItemBytes, basicAuthFile, authFilter, authRealm, maxQueueSize, longPollingTimeout,
                 subscribeTimeout, maxTimerCount, doGetCacheSize, doPostCacheSize, maxDoTaskBodySize, doGetTimeout,

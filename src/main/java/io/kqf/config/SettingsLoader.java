@@ -119,6 +119,7 @@ public final class SettingsLoader {
         return new Settings(
                 integer(p, "http.port", 0, 65535),
                 text(p, "http.host"),
+                advertisedUrl(p),
                 text(p, "kafka.bootstrap.servers"),
                 Path.of(text(p, "data.dir")),
                 integer(p, "embedded.kafka.port", 0, 65535),
@@ -145,6 +146,26 @@ public final class SettingsLoader {
                 size(p, "hustmq.max_do_task_body_size"),
                 duration(p, "hustmq.do_get_timeout"),
                 duration(p, "hustmq.do_post_timeout"));
+    }
+
+    /** Empty, or an http(s) URL with a host and no path: what other nodes use to reach this one. */
+    private static String advertisedUrl(Properties p) {
+        String url = text(p, "http.advertised.url");
+        if (url.isEmpty()) {
+            return url;
+        }
+        try {
+            java.net.URI uri = new java.net.URI(url);
+            boolean plain = ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
+                    && (uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/")) && uri.getQuery() == null;
+            if (!plain) {
+                throw new IllegalArgumentException("setting http.advertised.url must be http(s)://host[:port] without a path, not "
+                        + url);
+            }
+            return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("setting http.advertised.url is not a URL: " + url);
+        }
     }
 
     private static String text(Properties p, String key) {

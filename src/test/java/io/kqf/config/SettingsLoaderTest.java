@@ -80,6 +80,16 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void the_advertised_url_is_empty_by_default_a_base_url_when_set_and_refused_with_a_path() {
+        assertEquals("", SettingsLoader.load(NO_ARGS, Map.of()).advertisedUrl());
+        assertEquals("http://10.0.0.7:8080", SettingsLoader.load(NO_ARGS,
+                Map.of("KQF_HTTP_ADVERTISED_URL", "http://10.0.0.7:8080/")).advertisedUrl());
+        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SettingsLoader.load(NO_ARGS, Map.of("KQF_HTTP_ADVERTISED_URL", "http://node/kqf")));
+        assertTrue(refused.getMessage().contains("http.advertised.url"), refused.getMessage());
+    }
+
+    @Test
     void variables_without_the_kqf_prefix_are_ignored() {
         Settings settings = SettingsLoader.load(NO_ARGS, Map.of("HTTP_PORT", "1", "kqf_http_port", "2",
                 "PATH", "/usr/bin", "KAFKA_SASL_MECHANISM", "PLAIN"));
