@@ -6,7 +6,8 @@
 #   runs alternate, so each round's ratio compares neighbours in time on this shared box)
 # Rows: put and get-ack (get ack=false, then ack) through every node (clients spread by connection,
 # as a round-robin balancer does), get-ack direct (each request to its queue's node) against
-# forwarded (each to another node), and the failover: SIGKILL of a node, then the time until each of
+# forwarded (each to another node), get-ack alone against get-ack while new queues are created
+# (each new queue is a rebalance of the group), and the failover: SIGKILL of a node, then the time until each of
 # its queues answers a get on a survivor.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,7 @@ DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-24}
 QUEUES=${QUEUES:-12}
 ROUNDS=${ROUNDS:-1}
+NEWQUEUES=${NEWQUEUES:-200} # queues created during the churn measurement
 WARMUP_MAX=${WARMUP_MAX:-300} # longest warm-up of fresh nodes, seconds (see warm_up)
 echo "building..."
 mvn -q -B -DskipTests package
@@ -87,6 +89,8 @@ for round in $(seq 1 "$ROUNDS"); do
   bench get-ack "$DURATION" "$CONNECTIONS" "$QUEUES" "${urls[@]}" | sed "s/^RESULT /RESULT $round 3 /" >>"$results"
   bench put "$DURATION" "$CONNECTIONS" "$QUEUES" "${urls[@]}" >/dev/null # items for the split
   bench split "$DURATION" "$CONNECTIONS" "$QUEUES" "${urls[@]}" | sed "s/^RESULT /RESULT $round 3 /" >>"$results"
+  bench put "$DURATION" "$CONNECTIONS" "$QUEUES" "${urls[@]}" >/dev/null # items for the churn
+  bench churn "$DURATION" "$CONNECTIONS" "$QUEUES" "$NEWQUEUES" "${urls[@]}" | sed "s/^RESULT /RESULT $round 3 /; s/^CHURN /CHURN $round /" >>"$results"
   bench failover "${node_pids[2]}" "${urls[2]}" "$QUEUES" "${urls[@]}" | sed "s/^FAILOVER /FAILOVER $round /" >>"$results"
   stop_nodes
 done
@@ -103,11 +107,14 @@ while read -r round s nodes rate p50 p99 errors; do
   case "$s-$nodes" in
     put-3|get-ack-3) one=$(awk -v r="$round" -v s="$s" '$1 == r && $2 == s && $3 == 1 {print $4}' "$work/rows")
       ratio=$(awk -v a="$rate" -v b="$one" 'BEGIN { printf "%.2fx one node", a / b }') ;;
+    get-ack-while-creating-3) steady=$(awk -v r="$round" '$1 == r && $2 == "get-ack-steady" {print $6}' "$work/rows")
+      ratio=$(awk -v a="$p99" -v b="$steady" 'BEGIN { printf "p99 %.2fx steady", a / b }') ;;
     get-ack-forwarded-3) direct=$(awk -v r="$round" '$1 == r && $2 == "get-ack-direct" {print $6}' "$work/rows")
       ratio=$(awk -v a="$p99" -v b="$direct" 'BEGIN { printf "p99 %.2fx direct", a / b }') ;;
   esac
   echo "| $round | $s | $nodes | $rate | $p50 | $p99 | $errors | $ratio |"
 done <"$work/rows"
 echo
+grep '^CHURN' "$results" | while read -r _ round rest; do echo "queues created while get-ack ran, round $round: $rest"; done
 grep '^FAILOVER' "$results" | while read -r _ round rest; do echo "failover, round $round: $rest (session timeout 10 s)"; done
 echo "(work dir: $work)"

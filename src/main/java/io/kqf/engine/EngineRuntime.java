@@ -131,7 +131,12 @@ public final class EngineRuntime implements AutoCloseable {
         Purger purger = new Purger(poller, leases, ownership, metaStore, waitNanos);
         StatReader stats = new StatReader(registry, ownership, push, waitNanos, remoteWrites);
         QueueEngine engine = new QueueEngine(registry, poller, leases, ownership, metaStore, writer, events, purger, stats,
-                clock, options.fetchWait(), itemLimit, options.priorities(), remoteWrites);
+                clock, options.fetchWait(), itemLimit, options.priorities(), remoteWrites,
+                () -> {
+                    if (nodes.othersLive()) {
+                        metaStore.catchUp(reader, ATTRIBUTES_CATCH_UP);
+                    }
+                });
         LongPolls longPolls = new LongPolls(engine, registry, events,
                 new WaitList<>("evget", waits.maxTimerCount(), waits.maxQueueSize(), false, waitTimer),
                 new WaitList<>("get", waits.maxTimerCount(), waits.maxQueueSize(), Optional.empty(), waitTimer),

@@ -40,11 +40,14 @@ public final class QueueEngine {
     private final int priorities;
     private final NextRecord next;
     private final RemoteWrites remoteWrites;
+    private final Runnable attributesCatchUp;
 
     QueueEngine(QueueRegistry registry, Poller poller, Leases leases, Ownership ownership, MetaStore metaStore,
                 RecordWriter writer, QueueEvents events, Purger purger, StatReader stats, Clock clock,
-                Duration fetchWait, ItemLimit itemLimit, int priorities, RemoteWrites remoteWrites) {
+                Duration fetchWait, ItemLimit itemLimit, int priorities, RemoteWrites remoteWrites,
+                Runnable attributesCatchUp) {
         this.remoteWrites = remoteWrites;
+        this.attributesCatchUp = attributesCatchUp;
         this.registry = registry;
         this.poller = poller;
         this.leases = leases;
@@ -320,6 +323,9 @@ public final class QueueEngine {
     }
 
     private void updateMeta(QueueState queue, java.util.function.UnaryOperator<QueueMeta> change) {
+        // Another node may have changed the attributes a moment ago: apply that first, so this
+        // read-modify-write does not write its change over theirs.
+        attributesCatchUp.run();
         synchronized (queue.metaWriteLock) {
             QueueMeta current = queue.meta();
             if (current == null) {

@@ -15,6 +15,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>{@code get-ack <seconds> <connections> <queues> <url>...}: get with ack=false, then its ack;</li>
  *   <li>{@code split <seconds> <connections> <queues> <url>...}: get-ack with every request sent to the
  *       queue's own node ("direct"), then with every request sent to another node ("forwarded");</li>
+ *   <li>{@code churn <seconds> <connections> <queues> <new-queues> <url>...}: get-ack on existing queues,
+ *       alone, then while one client creates new queues (a put to each new name) through every node:
+ *       what creating queues (each a rebalance) costs the queues already served;</li>
  *   <li>{@code failover <victim-pid> <victim-url> <queues> <url>...}: SIGKILL of the victim, then the
  *       time until every queue it served answers a get on a survivor.</li>
  * </ul>
@@ -30,6 +33,8 @@ public final class ClusterBench {
             case "get-ack" -> getAck("get-ack", Long.parseLong(args[1]), Integer.parseInt(args[2]),
                     Integer.parseInt(args[3]), urls(args, 4));
             case "split" -> split(Long.parseLong(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), urls(args, 4));
+            case "churn" -> churn(Long.parseLong(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                    Integer.parseInt(args[4]), urls(args, 5));
             case "failover" -> failover(Long.parseLong(args[1]), args[2], Integer.parseInt(args[3]), urls(args, 4));
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
@@ -59,6 +64,35 @@ public final class ClusterBench {
             return false;
         }
         return http.get("/ack?queue=" + queue + "&peer=0&token=" + got.header("Ack-Token")).status() == 200;
+    }
+
+    private static void churn(long seconds, int connections, int queues, int newQueues, List<String> urls)
+            throws Exception {
+        getAck("get-ack-steady", seconds, connections, queues, urls);
+        java.util.concurrent.atomic.AtomicLong created = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+        long started = System.nanoTime();
+        Thread creator = new Thread(() -> {
+            String run = Long.toString(System.nanoTime() % 1_000_000, 36);
+            try {
+                for (int q = 0; q < newQueues; q++) {
+                    try (RawHttp http = RawHttp.to(urls.get(q % urls.size()))) {
+                        if (http.get("/put?queue=churn" + run + "_" + q + "&item=x").status() == 200) {
+                            created.incrementAndGet();
+                        } else {
+                            failed.incrementAndGet();
+                        }
+                    }
+                }
+            } catch (Exception e) {
+                failed.incrementAndGet();
+            }
+        }, "queue-creator");
+        creator.start();
+        getAck("get-ack-while-creating", seconds, connections, queues, urls);
+        creator.join();
+        System.out.printf("CHURN created=%d failed=%d seconds=%.1f%n", created.get(), failed.get(),
+                (System.nanoTime() - started) / 1e9);
     }
 
     /** Node id → URL, from the Kqf-Node header each node answers with. */

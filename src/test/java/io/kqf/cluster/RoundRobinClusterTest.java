@@ -84,6 +84,70 @@ class RoundRobinClusterTest {
     }
 
     @Test
+    void admin_endpoints_act_on_the_queue_whichever_node_they_reach() throws Exception {
+        for (int q = 0; q < 6; q++) {
+            String queue = "adm" + q;
+            assertEquals(200, a.get("/put?queue=" + queue + "&item=one").status());
+            assertEquals(200, b.get("/lock?queue=" + queue + "&on=1").status());
+            assertEquals(404, c.get("/put?queue=" + queue + "&item=refused").status(), "locked, whichever node");
+            assertEquals(200, c.get("/lock?queue=" + queue + "&on=0").status());
+            assertEquals(200, b.get("/max?queue=" + queue + "&num=1").status());
+            assertEquals(404, a.get("/put?queue=" + queue + "&item=full").status(), "1 ready >= max 1, counted where it is");
+            assertEquals(200, c.get("/timeout?queue=" + queue + "&minute=7").status());
+            assertTrue(b.get("/stat?queue=" + queue).body().contains("\"max\":1,\"lock\":0"), b.get("/stat?queue=" + queue).body());
+            assertTrue(a.get("/stat?queue=" + queue).body().contains("\"timeout\":7"));
+            assertEquals(200, a.get("/max?queue=" + queue + "&num=0").status());
+            assertEquals(200, b.get("/put?queue=" + queue + "&item=two").status());
+            assertEquals(200, c.get("/purge?queue=" + queue + "&priori=0").status());
+            assertEquals(404, a.get("/get?queue=" + queue + "&worker=worker5").status(), "purged, whichever node");
+
+            CompletableFuture<Response> waiting = b.async("/get?queue=" + queue + "&worker=worker5&wait=30");
+            TestFacade owner = owner(queue);
+            Await.until("the get is parked where the queue is", () -> owner.runtime().longPolls().parkedGets() == 1 ? true : null);
+            assertEquals(200, a.get("/put?queue=" + queue + "&item=three").status());
+            assertEquals("three", waiting.get(30, TimeUnit.SECONDS).body(), "a waiting get is served by a put on another node");
+        }
+        for (Http node : List.of(a, b, c)) {
+            assertEquals(200, node.get("/autost").status());
+            assertEquals(200, node.get("/status.html").status());
+            assertTrue(node.get("/version").body().startsWith("kqf "));
+            assertEquals("{\"unassigned_tasks\":0,\"assigned_tasks\":0,\"free_tasks\":3072,\"total\":3072}",
+                    node.get("/do_get_status").body(), "the cluster's task slots");
+        }
+    }
+
+    @Test
+    void rest_queues_are_browsed_listed_and_deleted_from_any_node_and_leases_renewed_and_released_anywhere()
+            throws Exception {
+        RestClient restA = new RestClient(a.base());
+        RestClient restB = new RestClient(b.base());
+        RestClient restC = new RestClient(c.base());
+        for (int q = 0; q < 4; q++) {
+            String path = "/queues/shelf/q" + q;
+            assertEquals(201, restA.send("POST", path, "book" + q, "Content-Type", "text/plain").statusCode());
+            String browsed = RestClient.text(restB.send("GET", path, null, "Accept", "application/json"));
+            assertTrue(browsed.contains("book" + q), "browsed on another node: " + browsed);
+            assertTrue(RestClient.text(restC.send("GET", "/queues/shelf", null, "Accept", "application/json"))
+                    .contains("shelf.q" + q), "listed on a third");
+
+            HttpResponse<byte[]> created = restC.send("POST", "/subscriptions", "destination=shelf.q" + q + "&prefetch=1",
+                    "Content-Type", "application/x-www-form-urlencoded");
+            assertEquals(201, created.statusCode(), RestClient.text(created));
+            String subscription = created.headers().firstValue("Location").orElseThrow();
+            Matcher ack = Pattern.compile("\"ack\":\"([^\"]+)\"").matcher(
+                    RestClient.text(restA.send("GET", subscription, null, "Accept", "application/json")));
+            assertTrue(ack.find());
+            assertEquals(200, restB.send("POST", ack.group(1) + "/renew", null).statusCode());
+            assertEquals(204, restC.send("POST", ack.group(1) + "/release", null).statusCode());
+            assertEquals(200, restA.send("POST", subscription + "/renew", null).statusCode());
+            assertEquals(204, restB.send("DELETE", subscription, null).statusCode());
+
+            assertEquals(204, restC.send("DELETE", path, null).statusCode());
+            assertEquals(404, restA.send("GET", path, null).statusCode(), "deleted, whichever node");
+        }
+    }
+
+    @Test
     void stat_all_on_any_node_lists_every_queue_of_the_cluster_with_its_exact_counts() {
         Http[] entry = {a, b, c};
         for (int q = 0; q < 6; q++) {

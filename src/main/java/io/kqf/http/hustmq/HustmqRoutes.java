@@ -71,8 +71,9 @@ public final class HustmqRoutes implements FrontEnd {
         anyButHead(routes, "/get", owners.byQueue(HustmqRoutes::queueOf, longPolls::get));
         any(routes, "/ack", owners.byQueue(HustmqRoutes::queueOf, queues::ack));
         any(routes, "/timeout", owners.byQueue(HustmqRoutes::queueOf, queues::timeout));
-        any(routes, "/lock", queues::lock);
-        any(routes, "/max", queues::max);
+        // Attributes too: the queue's node writes them, so two nodes never overwrite each other's change.
+        any(routes, "/lock", owners.byQueue(HustmqRoutes::queueOf, queues::lock));
+        any(routes, "/max", owners.byQueue(HustmqRoutes::queueOf, queues::max));
         any(routes, "/purge", owners.byQueue(HustmqRoutes::queueOf, queues::purge));
         any(routes, "/worker", owners.byQueue(HustmqRoutes::queueOf, queues::worker));
         any(routes, "/stat", owners.byQueue(HustmqRoutes::queueOf, status::stat));

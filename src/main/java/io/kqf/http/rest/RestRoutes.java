@@ -47,7 +47,8 @@ public final class RestRoutes implements FrontEnd {
         routes.addHttpHandler(HandlerType.GET, "/", RestRoutes::service);
         routes.addHttpHandler(HandlerType.POST, "/queues", queues::create);
         routes.addHttpHandler(HandlerType.GET, "/queues", queues::list);
-        routes.addHttpHandler(HandlerType.GET, "/queues/<path>", queues::get);
+        // Browsing reads the queue's head from the memory of the node that serves it.
+        routes.addHttpHandler(HandlerType.GET, "/queues/<path>", owners.byQueue(RestRoutes::queueOf, queues::get));
         routes.addHttpHandler(HandlerType.PUT, "/queues/<path>", this::put);
         routes.addHttpHandler(HandlerType.POST, "/queues/<path>", owners.byQueue(this::queueIfLimited, publishing::publish));
         routes.addHttpHandler(HandlerType.DELETE, "/queues/<path>", owners.byQueue(RestRoutes::queueOf, queues::delete));
