@@ -17,21 +17,8 @@ QUEUES=${QUEUES:-12}
 ROUNDS=${ROUNDS:-1}
 NEWQUEUES=${NEWQUEUES:-200} # queues created during the churn measurement
 WARMUP_MAX=${WARMUP_MAX:-300} # longest warm-up of fresh nodes, seconds (see warm_up)
-echo "building..."
-mvn -q -B -DskipTests package
-mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
-work=$(mktemp -d /tmp/kqf-cluster.XXXX)
-cp target/kqf.jar "$work/kqf.jar"
-mkdir -p "$work/classes" && cp -r target/classes target/test-classes "$work/classes/"
-CP="$work/classes/test-classes:$work/classes/classes:$(cat target/bench.classpath)"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-await_line() { # file pattern
-  for _ in $(seq 1 1800); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
-  echo "timed out waiting for '$2' in $1"; cat "$1"; exit 1
-}
+. bench/common.sh
+bench_build kqf-cluster
 
 java -Xmx1g -cp "$CP" io.kqf.bench.BrokerMain "$work/kafka" >"$work/broker.log" 2>&1 & pids+=($!)
 await_line "$work/broker.log" BOOTSTRAP
@@ -56,7 +43,6 @@ start_nodes() { # cluster-name count
 }
 stop_nodes() { local p; for p in "${node_pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
 bench() { java -Xmx512m -cp "$CP" io.kqf.bench.ClusterBench "$@"; }
-compiled() { jstat -compiler "$1" | awk 'NR == 2 {print $1}'; } # pid: methods JIT-compiled so far
 # Fresh nodes compile for a long time (three JVMs on two cores longer than one): put and get-ack
 # for 5 s at a time, not recorded, until no node compiles 5 methods a second any more.
 warm_up() {

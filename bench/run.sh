@@ -49,23 +49,8 @@ if ! command -v wrk >/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y wrk >/dev/null || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
   else sudo apt-get install -y wrk >/dev/null; fi
 fi
-echo "building..."
-mvn -q -B -DskipTests package
-mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
-work=$(mktemp -d /tmp/kqf-bench.XXXX)
-# Run copies: a rebuild during the run must not pull classes from under running JVMs.
-cp target/kqf.jar "$work/kqf.jar"
-mkdir -p "$work/classes" && cp -r target/classes target/test-classes "$work/classes/"
-CP="$work/classes/test-classes:$work/classes/classes:$(cat target/bench.classpath)"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
-forget_pid() { local keep=() p; for p in "${pids[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done; pids=("${keep[@]}"); }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-await_line() { # file pattern
-  for _ in $(seq 1 1800); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done # 3 min: a busy box
-  echo "timed out waiting for '$2' in $1"; cat "$1"; exit 1
-}
+. bench/common.sh
+bench_build kqf-bench
 
 # JVM options of the kqf nodes: with PROFILE=1, exact (non-safepoint) stacks, deep enough to reach
 # io.kqf frames under the HTTP server's pipeline; recording itself starts per scenario (jcmd).
@@ -132,7 +117,6 @@ cpu_stop() { # scenario connections
   [ "$node_pid" = "${inproc_pid:-}" ] && broker=0 # the in-process broker's CPU is inside kqf's
   echo "CPU $round $1 $2 $kqf $broker $box $(getconf CLK_TCK)" >>"$results"
 }
-compiled() { jstat -compiler "$1" | awk 'NR == 2 {print $1}'; } # pid: methods JIT-compiled so far
 # Warm-up (JIT, connections, fetch position), not recorded: 3 s, then 5 s more at a time while the
 # loaded JVM's JIT still compiles over 20 methods a second, WARMUP_MAX seconds at most. A cold JVM
 # (the in-process node: broker and facade) needed 50 s on the busy box to reach its steady rate;
