@@ -353,12 +353,10 @@ final class Poller implements Runnable, AutoCloseable {
     }
 
     private void releaseAll(Collection<TopicPartition> partitions) {
-        if (!partitions.isEmpty()) {
-            assignmentChanges.incrementAndGet();
-        }
         for (TopicPartition tp : partitions) {
             Lane lane = assigned.remove(tp);
             if (lane != null) {
+                assignmentChanges.incrementAndGet();
                 paused.remove(lane);
                 directory.release(lane);
             }

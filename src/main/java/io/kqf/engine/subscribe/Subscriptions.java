@@ -1,13 +1,9 @@
 package io.kqf.engine.subscribe;
 
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import io.kqf.engine.select.DestinationPattern;
 import io.kqf.engine.QueueNames;
 import io.kqf.engine.QueuePlace;
 import java.util.Optional;
@@ -59,13 +55,9 @@ public final class Subscriptions implements AutoCloseable {
     private final QueueEngine engine;
     private final SelectorViews views;
     private final Clock clock;
-    private final String nodeTag;
+    private final SubscriptionIds ids;
     private final String nodeId;
     private final EngineRuntime runtime;
-    /** Id kinds: a subscription homed on its one queue, or on the node that made it (wildcards). */
-    private static final String QUEUE_HOME = "q";
-    private static final String NODE_HOME = "n";
-    private final SecureRandom random = new SecureRandom();
     private final Map<String, Subscription> live = new ConcurrentHashMap<>();
     private final Cache<String, Boolean> expired = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(REMEMBER_EXPIRED).build();
@@ -83,7 +75,7 @@ public final class Subscriptions implements AutoCloseable {
         this.engine = runtime.engine();
         this.views = runtime.views();
         this.clock = clock;
-        this.nodeTag = tag(nodeId);
+        this.ids = new SubscriptionIds(nodeId);
         this.nodeId = nodeId;
         this.runtime = runtime;
         this.subscriptionLog = runtime.subscriptionLog();
@@ -103,47 +95,10 @@ public final class Subscriptions implements AutoCloseable {
         sweeper.scheduleWithFixedDelay(this::expireLapsed, 1, 1, TimeUnit.SECONDS);
     }
 
-    /**
-     * The queue a subscription id names as its home (REST spelling, as its destination): a
-     * subscription to one queue is served wherever that queue is. Empty for a wildcard
-     * subscription, or an id no node made.
-     */
-    public static Optional<String> queueOf(String id) {
-        String[] parts = id == null ? new String[0] : id.split("\\.", -1);
-        return parts.length == 3 && parts[1].equals(QUEUE_HOME) ? decoded(parts[2]) : Optional.empty();
-    }
-
-    /** The node a wildcard subscription's id names as the one that serves it; empty otherwise. */
-    public static Optional<String> nodeOf(String id) {
-        String[] parts = id == null ? new String[0] : id.split("\\.", -1);
-        if (parts.length == 2) {
-            return decoded(parts[1]); // made before subscriptions had queue homes
-        }
-        return parts.length == 3 && parts[1].equals(NODE_HOME) ? decoded(parts[2]) : Optional.empty();
-    }
-
-    private static Optional<String> decoded(String tag) {
-        try {
-            return Optional.of(new String(Base64.getUrlDecoder().decode(tag), StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static String tag(String text) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
-    }
-
     /** @throws EngineException BAD_REQUEST with the parser's message when the spec's selector is none */
     public Subscription create(SubscriptionSpec spec) {
         MessageSelector selector = MessageSelector.parse(spec.selector());
-        byte[] bits = new byte[16];
-        random.nextBytes(bits);
-        // 128 random bits, then its home: the one queue it leases from (served wherever that queue
-        // is, so it moves with it), or for a wildcard the node that made it.
-        DestinationPattern destination = spec.destination();
-        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bits)
-                + (destination.isWildcard() ? "." + NODE_HOME + "." + nodeTag : "." + QUEUE_HOME + "." + tag(destination.text()));
+        String id = ids.next(spec.destination());
         Subscription subscription = new Subscription(id, spec, selector, clock.millis());
         io.kqf.engine.Failures.await(subscriptionLog.save(subscription.saved()), KAFKA_ANSWER_NANOS,
                 "writing the subscription");
@@ -158,7 +113,7 @@ public final class Subscriptions implements AutoCloseable {
      */
     private void restore(List<SubscriptionLog.Saved> saved) {
         for (SubscriptionLog.Saved one : saved) {
-            if (!nodeOf(one.id()).map(nodeId::equals).orElse(false)) {
+            if (!SubscriptionIds.nodeOf(one.id()).map(nodeId::equals).orElse(false)) {
                 continue; // another node's, or homed on a queue: taken where that queue is served, on first use
             }
             Subscription subscription = Subscription.restored(one, MessageSelector.parse(one.spec().selector()),
@@ -202,7 +157,7 @@ public final class Subscriptions implements AutoCloseable {
             if (expired.getIfPresent(id) != null) {
                 throw new EngineException(EngineException.Reason.SUBSCRIPTION_EXPIRED, "subscription " + id + " expired");
             }
-            Optional<String> queue = queueOf(id);
+            Optional<String> queue = SubscriptionIds.queueOf(id);
             if (queue.isPresent() && !servedHere(queue.get()) && subscriptionLog.find(id).isPresent()) {
                 // Its queue moved while this request was on its way (or a stream was open here).
                 throw new EngineException(EngineException.Reason.UNAVAILABLE, "subscription " + id
@@ -311,7 +266,7 @@ public final class Subscriptions implements AutoCloseable {
      * more, as after a restart. Its leases are found again on first use. Null when there is none.
      */
     private Subscription adopt(String id) {
-        Optional<String> queue = queueOf(id);
+        Optional<String> queue = SubscriptionIds.queueOf(id);
         if (queue.isEmpty() || ended.getIfPresent(id) != null || expired.getIfPresent(id) != null
                 || !servedHere(queue.get())) {
             return null;
@@ -341,7 +296,7 @@ public final class Subscriptions implements AutoCloseable {
      */
     private void letGoOfMoved() {
         for (Subscription subscription : live.values()) {
-            Optional<String> queue = queueOf(subscription.id());
+            Optional<String> queue = SubscriptionIds.queueOf(subscription.id());
             if (queue.isPresent() && !(runtime.placeKnown(QueueNames.fromDashed(queue.get())) instanceof QueuePlace.Here)
                     && live.remove(subscription.id(), subscription)) {
                 log.info("subscription {} handed over: its queue is served by another node now", subscription.id());

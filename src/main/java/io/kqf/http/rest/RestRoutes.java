@@ -74,7 +74,7 @@ public final class RestRoutes implements FrontEnd {
     /** Where a subscription is served: where its queue is, or for a wildcard the node that made it. */
     private io.kqf.http.cluster.OwnerRouting.Target subscriptionHome(Context ctx) {
         String sid = ctx.pathParam("sid");
-        java.util.Optional<String> queue = Subscriptions.queueOf(sid);
+        java.util.Optional<String> queue = io.kqf.engine.subscribe.SubscriptionIds.queueOf(sid);
         if (queue.isPresent()) {
             try {
                 return owners.queue(RestNames.engineName(RestNames.dotted(queue.get())));
@@ -82,7 +82,7 @@ public final class RestRoutes implements FrontEnd {
                 return null; // the handler says the subscription does not exist
             }
         }
-        return Subscriptions.nodeOf(sid).map(owners::node).orElse(null);
+        return io.kqf.engine.subscribe.SubscriptionIds.nodeOf(sid).map(owners::node).orElse(null);
     }
 
     /** The engine name of the queue a path names; null when it names none (the handler refuses it). */
