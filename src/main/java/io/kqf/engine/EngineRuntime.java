@@ -125,18 +125,19 @@ public final class EngineRuntime implements AutoCloseable {
         ScheduledExecutorService waitTimer = Executors.newSingleThreadScheduledExecutor(daemon("kqf-wait-timer"));
         RecordReader reader = new RecordReader(clients, RECORD_READERS);
         RemoteWrites remoteWrites = new RemoteWrites(reader, nodes::othersLive, metaStore);
+        // Applies what other nodes wrote to the attributes so far; a lone node has nothing to wait for.
+        Runnable attributesCatchUp = () -> {
+            if (nodes.othersLive()) {
+                metaStore.catchUp(reader, ATTRIBUTES_CATCH_UP);
+            }
+        };
         PushQueues push = new PushQueues(itemLimit, registry, writer.producer(), metaStore, reader, clock,
                 new WaitList<>("evsub", waits.maxTimerCount(), waits.maxQueueSize(), new PushQueues.EvsubOutcome.TimedOut(), waitTimer),
                 waits.subscribeTimeout(), completions, nodes::membership);
         Purger purger = new Purger(poller, leases, ownership, metaStore, waitNanos);
         StatReader stats = new StatReader(registry, ownership, push, waitNanos, remoteWrites);
         QueueEngine engine = new QueueEngine(registry, poller, leases, ownership, metaStore, writer, events, purger, stats,
-                clock, options.fetchWait(), itemLimit, options.priorities(), remoteWrites,
-                () -> {
-                    if (nodes.othersLive()) {
-                        metaStore.catchUp(reader, ATTRIBUTES_CATCH_UP);
-                    }
-                });
+                clock, options.fetchWait(), itemLimit, options.priorities(), remoteWrites, attributesCatchUp);
         LongPolls longPolls = new LongPolls(engine, registry, events,
                 new WaitList<>("evget", waits.maxTimerCount(), waits.maxQueueSize(), false, waitTimer),
                 new WaitList<>("get", waits.maxTimerCount(), waits.maxQueueSize(), Optional.empty(), waitTimer),
@@ -161,8 +162,8 @@ public final class EngineRuntime implements AutoCloseable {
         log.info("queue engine started: node {}, group {}, {} queues", options.nodeId(), options.groupId(),
                 registry.existing().size());
         return new EngineRuntime(writer, admin, metaStore, poller, engine, push, longPolls, tasks, browser, events,
-                dedup, tokens, views, subscriptionLog, locator, nodes, new Placement(registry, nodes,
-                () -> metaStore.catchUp(reader, ATTRIBUTES_CATCH_UP)), reader, waitTimer,
+                dedup, tokens, views, subscriptionLog, locator, nodes, new Placement(registry, nodes, attributesCatchUp),
+                reader, waitTimer,
                 completions, options.nodeId(), options.fetchWait());
     }
 

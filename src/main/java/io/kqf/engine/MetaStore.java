@@ -2,7 +2,6 @@ package io.kqf.engine;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -93,10 +92,11 @@ final class MetaStore implements AutoCloseable {
      */
     void catchUp(io.kqf.kafka.RecordReader reader, Duration timeout) {
         try {
-            Long end = reader.endOffsets(List.of(partition())).get(partition());
-            awaitApplied(end == null ? 0 : end, timeout);
+            tail.catchUp(reader, timeout);
         } catch (KafkaUnavailable e) {
             // answer from what is known
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -179,6 +179,17 @@ public final class TopicTail implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Waits until everything written to the replayed partition before the call has been handed to
+     * the handler (one end-offset request, through {@code reader}); false if not within {@code timeout}.
+     *
+     * @throws KafkaUnavailable when the end offset cannot be read
+     */
+    public boolean catchUp(RecordReader reader, Duration timeout) throws InterruptedException {
+        Long end = reader.endOffsets(List.of(replayed)).get(replayed);
+        return end == null || awaitHandled(end, timeout);
+    }
+
     @Override
     public void close() {
         running = false;

@@ -103,10 +103,8 @@ public final class SubscriptionLog {
      * taking a subscription over uses, so it never takes one another node ended a moment ago.
      */
     Optional<Saved> findLatest(String id) {
-        org.apache.kafka.common.TopicPartition partition = new org.apache.kafka.common.TopicPartition(topic, 0);
         try {
-            Long end = reader.endOffsets(List.of(partition)).get(partition);
-            if (end != null && !tail.awaitHandled(end, CATCH_UP)) {
+            if (!tail.catchUp(reader, CATCH_UP)) {
                 throw new EngineException(EngineException.Reason.UNAVAILABLE, "the subscriptions log was not read in time");
             }
         } catch (KafkaUnavailable e) {

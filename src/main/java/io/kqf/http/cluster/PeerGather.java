@@ -52,9 +52,4 @@ public final class PeerGather {
             return bodies;
         });
     }
-
-    /** Whether {@code ctx} asks for this node's own part only. */
-    public static boolean ownPartOnly(Context ctx) {
-        return PeerClient.forwarded(ctx);
-    }
 }

@@ -34,7 +34,7 @@ final class ClusterStatAll {
     /** The JSON array of every queue (on a forwarded request: only the ones this node serves). */
     CompletableFuture<String> of(Context ctx) {
         String here = HustmqJson.statAll(runtime.statServedHere());
-        if (PeerGather.ownPartOnly(ctx)) {
+        if (PeerClient.forwarded(ctx)) { // a peer asks for this node's part
             return CompletableFuture.completedFuture(here);
         }
         return gather.others(ctx, "/stat_all").thenCompose(others -> {
