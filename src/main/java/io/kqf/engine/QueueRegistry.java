@@ -309,9 +309,16 @@ final class QueueRegistry implements LaneDirectory {
         synchronized (creationLock(name)) {
             QueueState queue = queues.get(name);
             if (queue != null) {
+                boolean recreated = queue.meta() == null && meta != null;
                 queue.meta(meta);
                 if (meta != null && meta.type() == QueueType.PLAIN) {
                     addRemoteLanes(queue, meta);
+                }
+                if (recreated) {
+                    // Re-created by another node's put: records fetched meanwhile are deliverable now.
+                    synchronized (queue) {
+                        queue.changed();
+                    }
                 }
             } else if (meta != null) {
                 loadExisting(Map.of(name, meta));

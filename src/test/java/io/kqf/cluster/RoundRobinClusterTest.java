@@ -105,10 +105,14 @@ class RoundRobinClusterTest {
             assertEquals(200, c.get("/purge?queue=" + queue + "&priori=0").status());
             assertEquals(404, a.get("/get?queue=" + queue + "&worker=worker5").status(), "purged, whichever node");
 
-            CompletableFuture<Response> waiting = b.async("/get?queue=" + queue + "&worker=worker5&wait=30");
-            TestFacade owner = owner(queue);
+            // The purge deleted the queue (nothing left in any lane); the waiting get uses a live one.
+            String live = "wait" + q;
+            assertEquals(200, c.get("/put?queue=" + live + "&item=seed").status());
+            assertEquals("seed", a.get("/get?queue=" + live + "&worker=worker5").body());
+            CompletableFuture<Response> waiting = b.async("/get?queue=" + live + "&worker=worker5&wait=30");
+            TestFacade owner = owner(live);
             Await.until("the get is parked where the queue is", () -> owner.runtime().longPolls().parkedGets() == 1 ? true : null);
-            assertEquals(200, a.get("/put?queue=" + queue + "&item=three").status());
+            assertEquals(200, a.get("/put?queue=" + live + "&item=three").status());
             assertEquals("three", waiting.get(30, TimeUnit.SECONDS).body(), "a waiting get is served by a put on another node");
         }
         for (Http node : List.of(a, b, c)) {
