@@ -174,9 +174,8 @@ final class QueueRegistry implements LaneDirectory {
         }
         String topic = names.topic(name, 0);
         try {
-            Optional<Integer> existing = admin.partitions(topic);
-            int partitions = existing.orElseGet(() -> admin.ensureData(topic, 1, PUSH_TOPIC_CONFIG));
-            long end = existing.isPresent() ? admin.endOffsetSum(topic, partitions) : 0;
+            TopicAdmin.Ensured ensured = admin.ensure(topic, 1, PUSH_TOPIC_CONFIG);
+            long end = ensured.createdNow() ? 0 : admin.endOffsetSum(topic, ensured.partitions());
             QueueMeta meta = QueueMeta.push(defaultTimeoutMinutes, clock.millis() / 1000, end);
             metaStore.write(name, meta);
             QueueState queue = new QueueState(name, meta, signals);
@@ -193,11 +192,11 @@ final class QueueRegistry implements LaneDirectory {
     private QueueState create(String name, int wantedPartitions) {
         String topic = names.topic(name, 0);
         try {
-            Optional<Integer> existing = admin.partitions(topic);
-            int partitions = existing.orElseGet(() -> admin.ensureData(topic, wantedPartitions, Map.of()));
+            TopicAdmin.Ensured ensured = admin.ensure(topic, wantedPartitions, Map.of());
+            int partitions = ensured.partitions();
             QueueState queue = queues.get(name);
             // A topic created just now is empty (and may not be listable yet): its end is 0.
-            long base0 = queue != null ? queue.endOf(0) : existing.isPresent() ? admin.endOffsetSum(topic, partitions) : 0;
+            long base0 = queue != null ? queue.endOf(0) : ensured.createdNow() ? 0 : admin.endOffsetSum(topic, partitions);
             QueueMeta meta = QueueMeta.plain(defaultTimeoutMinutes, clock.millis() / 1000, base0);
             if (queue != null) {
                 meta = meta.withLanesOf(queue.meta() == null ? queue.laneMask() : queue.meta().lanes());
@@ -231,7 +230,7 @@ final class QueueRegistry implements LaneDirectory {
             String topic = names.topic(queue.name, priority);
             try {
                 int wanted = queue.partitionCount();
-                int partitions = admin.partitions(topic).orElseGet(() -> admin.ensureData(topic, wanted, Map.of()));
+                int partitions = admin.ensureData(topic, wanted, Map.of());
                 synchronized (queue.metaWriteLock) {
                     QueueMeta meta = queue.meta().withLane(priority);
                     metaStore.write(queue.name, meta);

@@ -92,6 +92,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Map.entry("share.coordinator.state.topic.replication.factor", "1"),
                 Map.entry("share.coordinator.state.topic.min.isr", "1"),
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
+                Map.entry("controller.quorum.append.linger.ms", "5"),
                 Map.entry("group.min.session.timeout.ms", "1000"),
                 Map.entry("log.cleaner.dedupe.buffer.size", String.valueOf(4 * 1024 * 1024)),
                 Map.entry("log.cleaner.backoff.ms", "5000"),

@@ -120,6 +120,10 @@ public final class KafkaClients {
     public Admin admin(String clientId) {
         Map<String, Object> props = new HashMap<>();
         props.put("client.id", clientId);
+        // A topic just created has no serving leader for tens of milliseconds; with the default
+        // backoff (100 ms doubling to 1 s) the leader check after each new queue waited ~0.5 s.
+        props.put("retry.backoff.ms", 10);
+        props.put("retry.backoff.max.ms", 100);
         props.putAll(base);
         return Admin.create(props);
     }

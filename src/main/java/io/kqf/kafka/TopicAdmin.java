@@ -11,7 +11,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Topic creation and description, with the facade's defaults for the topics it owns. */
@@ -21,10 +20,17 @@ public final class TopicAdmin implements AutoCloseable {
     private final Admin admin;
     private final Optional<Short> replicationFactor;
     private final int maxMessageBytes;
+    private final CoalescedTopicCreation creation;
+    private volatile Boolean brokerLimitCovers;
+
+    /** A data topic made sure of: its partition count, and whether this call created it (so it is empty). */
+    public record Ensured(int partitions, boolean createdNow) {
+    }
 
     /** @param replicationFactor -1 for the broker's default */
     public TopicAdmin(Admin admin, short replicationFactor, int maxMessageBytes) {
         this.admin = admin;
+        this.creation = new CoalescedTopicCreation(admin, TIMEOUT);
         this.replicationFactor = replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor);
         this.maxMessageBytes = maxMessageBytes;
     }
@@ -35,17 +41,74 @@ public final class TopicAdmin implements AutoCloseable {
                 "segment.ms", "600000", "max.message.bytes", String.valueOf(maxMessageBytes)));
     }
 
-    /**
-     * Creates a data topic if missing; returns its partition count. A topic just created is not
-     * described (the broker may not list it yet): its count is the one asked for.
-     */
+    /** Creates a data topic if missing; returns its partition count. */
     public int ensureData(String topic, int partitions, Map<String, String> extraConfig) {
+        return ensure(topic, partitions, extraConfig).partitions();
+    }
+
+    /**
+     * Creates a data topic if missing. Creation is asked for first, without describing the topic:
+     * a new queue costs one request to the controller (coalesced with the others being created),
+     * not two. A topic just created is not described (the broker may not list it yet): its count
+     * is the one asked for. Where the client may not create topics, an existing one is still used.
+     */
+    public Ensured ensure(String topic, int partitions, Map<String, String> extraConfig) {
         Map<String, String> config = new java.util.HashMap<>(extraConfig);
-        config.put("max.message.bytes", String.valueOf(maxMessageBytes));
-        if (create(topic, partitions, config)) {
-            awaitLeaders(topic, partitions);
-            return partitions;
+        if (!brokersAcceptRecordsOfMaxSize()) {
+            config.put("max.message.bytes", String.valueOf(maxMessageBytes));
         }
+        boolean created;
+        try {
+            created = create(topic, partitions, config);
+        } catch (KafkaUnavailable e) {
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.AuthorizationException)) {
+                throw e;
+            }
+            return new Ensured(partitions(topic).orElseThrow(() -> e), false);
+        }
+        if (created) {
+            awaitLeaders(topic, partitions);
+            return new Ensured(partitions, true);
+        }
+        return new Ensured(describeExisting(topic), false);
+    }
+
+    /**
+     * Whether the brokers' own record size limit already covers the facade's, so a data topic needs
+     * no config of its own. A topic created with a config makes the broker look through all its
+     * logs to apply it (a fifth of the embedded broker's time while thousands of queues were
+     * created, growing with every topic); without one it does not. Asked once; where the broker's
+     * config cannot be read, topics carry the limit themselves.
+     */
+    private boolean brokersAcceptRecordsOfMaxSize() {
+        Boolean known = brokerLimitCovers;
+        if (known == null) {
+            known = readBrokerLimit() >= maxMessageBytes;
+            brokerLimitCovers = known;
+        }
+        return known;
+    }
+
+    private long readBrokerLimit() {
+        try {
+            var nodes = admin.describeCluster().nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (nodes.isEmpty()) {
+                return -1;
+            }
+            var broker = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.BROKER, nodes.iterator().next().idString());
+            var entry = admin.describeConfigs(List.of(broker)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(broker).get("message.max.bytes");
+            return entry == null || entry.value() == null ? -1 : Long.parseLong(entry.value());
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private int describeExisting(String topic) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         Optional<Integer> existing;
         while ((existing = partitions(topic)).isEmpty() && System.nanoTime() < deadline) {
@@ -68,6 +131,11 @@ public final class TopicAdmin implements AutoCloseable {
             request.put(new org.apache.kafka.common.TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
         }
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        // Listing offsets of a topic the client's metadata does not know yet logs an ERROR per try
+        // (a thousand lines while 2,500 queues were created): wait until it is listed with leaders.
+        while (!listedWithLeaders(topic) && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+        }
         while (true) {
             try {
                 admin.listOffsets(request).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -86,6 +154,24 @@ public final class TopicAdmin implements AutoCloseable {
                 throw new KafkaUnavailable("the partitions of topic " + topic + " have no serving leader within " + TIMEOUT);
             }
             java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+        }
+    }
+
+    private boolean listedWithLeaders(String topic) {
+        try {
+            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            return description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.RetriableException) {
+                return false; // not listed yet: the caller asks again until its deadline
+            }
+            throw new KafkaUnavailable("cannot describe topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaUnavailable("interrupted", e);
         }
     }
 
@@ -178,12 +264,9 @@ public final class TopicAdmin implements AutoCloseable {
     private boolean create(String topic, int partitions, Map<String, String> config) {
         NewTopic newTopic = new NewTopic(topic, Optional.of(partitions), replicationFactor).configs(config);
         try {
-            admin.createTopics(List.of(newTopic)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
+            return creation.create(newTopic).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    == CoalescedTopicCreation.Outcome.CREATED;
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof TopicExistsException) {
-                return false;
-            }
             if (e.getCause() instanceof org.apache.kafka.common.errors.InvalidTopicException
                     || e.getCause() instanceof org.apache.kafka.common.errors.PolicyViolationException) {
                 throw new TopicRefused("Kafka refuses topic " + topic + ": " + e.getCause().getMessage());
@@ -203,6 +286,7 @@ public final class TopicAdmin implements AutoCloseable {
 
     @Override
     public void close() {
+        creation.close();
         admin.close(Duration.ofSeconds(5));
     }
 }
