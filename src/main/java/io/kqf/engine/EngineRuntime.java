@@ -100,7 +100,7 @@ public final class EngineRuntime implements AutoCloseable {
         admin.ensureCompacted(EngineOptions.META_TOPIC);
         admin.ensureCompacted(EngineOptions.LEASES_TOPIC);
         ExecutorService completions = Executors.newFixedThreadPool(COMPLETION_THREADS, daemon("kqf-complete"));
-        RecordWriter writer = new RecordWriter(clients.producer("kqf-" + options.nodeId()), completions);
+        RecordWriter writer = new RecordWriter(() -> clients.producer("kqf-" + options.nodeId()), completions);
         QueueNames names = new QueueNames(options.topicPrefix());
         ItemLimit itemLimit = new ItemLimit(options.maxItemBytes());
         long waitNanos = options.fetchWait().toNanos();
@@ -131,7 +131,7 @@ public final class EngineRuntime implements AutoCloseable {
                 metaStore.catchUp(reader, ATTRIBUTES_CATCH_UP);
             }
         };
-        PushQueues push = new PushQueues(itemLimit, registry, writer.producer(), metaStore, reader, clock,
+        PushQueues push = new PushQueues(itemLimit, registry, writer, metaStore, reader, clock,
                 new WaitList<>("evsub", waits.maxTimerCount(), waits.maxQueueSize(), new PushQueues.EvsubOutcome.TimedOut(), waitTimer),
                 waits.subscribeTimeout(), completions, nodes::membership);
         Purger purger = new Purger(poller, leases, ownership, metaStore, waitNanos);
@@ -277,6 +277,14 @@ public final class EngineRuntime implements AutoCloseable {
     /** stat_all's part of this node: the queues it serves (all of them on a lone node). */
     public java.util.List<QueueStat> statServedHere() {
         return engine.statAll(queue -> placement.of(queue, false) instanceof QueuePlace.Here);
+    }
+
+    /**
+     * How many times this node stopped serving one of {@code queueName}'s lanes after it had
+     * served it: each is a pause of the queue while the lane moves. 0 for a queue unknown here.
+     */
+    public int laneReleases(String queueName) {
+        return placement.releasesHere(queueName);
     }
 
     /** This node's id (what a forwarded request names as its sender). */

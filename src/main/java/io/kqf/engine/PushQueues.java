@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 import io.kqf.kafka.RecordReader;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -55,7 +54,7 @@ public final class PushQueues {
     private final ItemLimit itemLimit;
     private final Executor completions;
     private final QueueRegistry registry;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final io.kqf.kafka.RecordWriter producer;
     private final PushItems items;
     private final WindowMoves moves;
     private final Clock clock;
@@ -66,7 +65,7 @@ public final class PushQueues {
     private final java.util.function.LongSupplier membership;
     private final RecordReader reader;
 
-    PushQueues(ItemLimit itemLimit, QueueRegistry registry, KafkaProducer<byte[], byte[]> producer, MetaStore metaStore, RecordReader reader,
+    PushQueues(ItemLimit itemLimit, QueueRegistry registry, io.kqf.kafka.RecordWriter producer, MetaStore metaStore, RecordReader reader,
                Clock clock, WaitList<EvsubOutcome> evsubs, Duration subscribeTimeout, Executor completions,
                java.util.function.LongSupplier membership) {
         this.membership = membership;
@@ -168,7 +167,7 @@ public final class PushQueues {
             ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(line.tp.topic(), line.tp.partition(), null, item);
             record.headers().add(PushItems.TTL_HEADER, PushItems.ttlHeader(ttlSeconds));
             try {
-                producer.send(record, this::finish);
+                producer.sendRaw(record, this::finish);
             } catch (RuntimeException e) {
                 finish(null, e);
             }
