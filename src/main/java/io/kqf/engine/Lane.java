@@ -26,6 +26,7 @@ final class Lane {
     final PartitionRef tp;
 
     private volatile boolean loaded;
+    private volatile int unloads; // written under the queue's monitor
     /** Lowest offset not acknowledged: the committed offset. */
     private long low;
     /** Highest offset + 1 known to exist (from fetches, our own puts and the end offset at load). */
@@ -92,8 +93,16 @@ final class Lane {
 
     /** Forgets everything but the end: the partition went to another owner, who restores it. */
     void unload() {
+        if (loaded) {
+            unloads++;
+        }
         loaded = false;
         clear();
+    }
+
+    /** How many times this node let go of the lane after serving it (each a pause of its queue). */
+    int unloads() {
+        return unloads;
     }
 
     private void clear() {

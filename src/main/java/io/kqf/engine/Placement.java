@@ -78,4 +78,10 @@ final class Placement {
         }
         return place;
     }
+
+    /** How many times this node let go of one of the queue's lanes after serving it (0: unknown here). */
+    int releasesHere(String queueName) {
+        QueueState queue = registry.find(queueName);
+        return queue == null ? 0 : queue.laneUnloads();
+    }
 }

@@ -13,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -48,8 +47,7 @@ final class Poller implements Runnable, AutoCloseable {
     private final LeaseJournal journal;
     private final GroupCommit commits;
     private final int bufferLimit;
-    private final AtomicReference<Set<String>> wantedTopics = new AtomicReference<>(Set.of());
-    private final AtomicBoolean subscriptionChanged = new AtomicBoolean();
+    private final SubscriptionPacing subscriptions = new SubscriptionPacing();
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     /** Lanes a get is waiting on: their fetch position is refreshed every loop. */
     private final Set<Lane> watched = ConcurrentHashMap.newKeySet();
@@ -96,8 +94,7 @@ final class Poller implements Runnable, AutoCloseable {
 
     /** The topics this node consumes (all lanes of all plain queues); applied by the next loop. */
     void subscribe(Set<String> topics) {
-        wantedTopics.set(Set.copyOf(topics));
-        subscriptionChanged.set(true);
+        subscriptions.request(topics);
         nudge();
     }
 
@@ -173,8 +170,8 @@ final class Poller implements Runnable, AutoCloseable {
     }
 
     private void loopOnce() {
-        if (subscriptionChanged.getAndSet(false)) {
-            Set<String> topics = wantedTopics.get();
+        Set<String> topics = subscriptions.takeDue();
+        if (topics != null) {
             if (topics.isEmpty()) {
                 consumer.unsubscribe();
                 releaseAll(new ArrayList<>(assigned.keySet()));
@@ -194,8 +191,9 @@ final class Poller implements Runnable, AutoCloseable {
             LockSupport.parkNanos(IDLE_POLL.toNanos());
             return;
         }
-        boolean busy = !commands.isEmpty() || (linger == 0 && commits.pending()) || subscriptionChanged.get();
-        Duration wait = busy ? Duration.ZERO : linger > 0 ? Duration.ofNanos(Math.min(linger, IDLE_POLL.toNanos())) : IDLE_POLL;
+        boolean busy = !commands.isEmpty() || (linger == 0 && commits.pending());
+        long idle = subscriptions.nanosUntilDue(IDLE_POLL.toNanos());
+        Duration wait = busy ? Duration.ZERO : Duration.ofNanos(linger > 0 ? Math.min(linger, idle) : idle);
         ConsumerRecords<byte[], byte[]> records;
         polling.set(true);
         try {

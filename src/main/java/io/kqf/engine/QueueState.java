@@ -148,6 +148,11 @@ final class QueueState {
         return !byPlace.isEmpty();
     }
 
+    /** How many times this node let go of one of the queue's lanes after serving it. */
+    int laneUnloads() {
+        return byPlace.values().stream().mapToInt(Lane::unloads).sum();
+    }
+
     boolean anyLaneLoaded() {
         for (Lane lane : byPlace.values()) {
             if (lane.loaded()) {

@@ -30,7 +30,12 @@ final class RemoteWrites {
         this.attributes = attributes;
     }
 
-    /** True when some lane of {@code queue} served here had records this node did not know of (now noted). */
+    /**
+     * Notes the records of {@code queue}'s lanes served here that this node did not know of. True
+     * when the ends were read: the caller looks again, since a record may also have been fetched
+     * by the poller since it looked (a 2-node test caught a get answering "empty" that way: the
+     * poller fetched the record between the empty look and this read, so nothing looked new here).
+     */
     boolean catchUp(QueueState queue) {
         if (!othersLive.getAsBoolean()) {
             return false;
@@ -53,7 +58,7 @@ final class RemoteWrites {
         try {
             ends = reader.endOffsets(asked);
         } catch (KafkaUnavailable e) {
-            return false; // answer from what is known, as a lone node would
+            return true; // look again at what is known, and answer from it as a lone node would
         }
         attributes.awaitApplied(ends.getOrDefault(attributes.partition(), 0L), ATTRIBUTES_WAIT);
         boolean grew = queue.allLanes().size() > known;
@@ -69,6 +74,6 @@ final class RemoteWrites {
                 queue.changed();
             }
         }
-        return grew;
+        return true;
     }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.Assignment;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.GroupSubscription;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.Subscription;
 import org.apache.kafka.common.Cluster;
@@ -110,5 +111,40 @@ class QueueAffinityAssignorTest {
             assertTrue(second.get(member).containsAll(first.get(member)), member + " keeps every queue it had");
         }
         assertEquals(5, queueOwners(second).size());
+    }
+
+    @Test
+    void a_member_over_its_share_gives_up_the_queues_it_was_given_lately_not_the_one_it_held_longest() {
+        // Member a was given q1..q3 a moment ago (b had not subscribed to them yet); it has held q0
+        // (named last on purpose: name order alone made it the one to move) for long.
+        long[] now = {0};
+        QueueAffinityAssignor memberA = new QueueAffinityAssignor(() -> now[0]);
+        List<String> held = List.of("z0", "z0.__p1");
+        memberA.onAssignment(new Assignment(List.of(new TopicPartition("z0", 0), new TopicPartition("z0.__p1", 0))), null);
+        now[0] = QueueAffinityAssignor.RECENT.toNanos() + 1;
+        List<TopicPartition> owned = new ArrayList<>(List.of(new TopicPartition("z0", 0), new TopicPartition("z0.__p1", 0)));
+        List<String> topics = new ArrayList<>(held);
+        for (String q : List.of("q1", "q2", "q3")) {
+            topics.add(q);
+            owned.add(new TopicPartition(q, 0));
+        }
+        memberA.onAssignment(new Assignment(owned), null);
+
+        Subscription a = new Subscription(topics, memberA.subscriptionUserData(Set.copyOf(topics)), owned);
+        a.setGroupInstanceId(Optional.of("a"));
+        Subscription b = member("b", topics, List.of());
+        Map<String, List<TopicPartition>> assignment = new HashMap<>();
+        assignor.assign(cluster(topics), new GroupSubscription(Map.of("a", a, "b", b))).groupAssignment()
+                .forEach((member, given) -> assignment.put(member, given.partitions()));
+
+        assertEquals(Set.of("q1", "q2", "q3"), QueueAffinityAssignor.recentOf(a).keySet());
+        assertTrue(assignment.get("a").containsAll(List.of(new TopicPartition("z0", 0), new TopicPartition("z0.__p1", 0))),
+                "the queue held longest stays: " + assignment);
+        assertEquals(3, assignment.get("a").size(), "a keeps its fair share of 2 queues (z0's 2 lanes and one new queue)");
+    }
+
+    @Test
+    void a_member_without_user_data_lists_no_recent_queues() {
+        assertEquals(Map.of(), QueueAffinityAssignor.recentOf(member("old", List.of("q0"), List.of())));
     }
 }
