@@ -13,6 +13,7 @@
 #            box moves the absolute figures by 2x within minutes; adjacent measurements move less).
 #   WARMUP_MAX=seconds (default 120): longest warm-up of a wrk scenario (see warm_up below)
 #   QUEUES / PARKED = size of the capacity trials after the table, default 10000, 0 skips them
+#   QUEUE_CONNS=n  connections creating the QUEUES trial's queues (default 8)
 #   NEWQUEUES=n  after the table, time n new queues from put to first get on a fresh node whose
 #            lease journal holds JOURNALED (default 20000) leases; default 0 (skipped)
 #
@@ -24,6 +25,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10}
 QUEUES=${QUEUES:-10000}
+QUEUE_CONNS=${QUEUE_CONNS:-8}
 NEWQUEUES=${NEWQUEUES:-0}
 JOURNALED=${JOURNALED:-20000}
 PARKED=${PARKED:-10000}
@@ -344,9 +346,13 @@ if [ "$PARKED" -gt 0 ]; then
   java -Xss256k -cp "$CP" io.kqf.bench.ParkedBench "$node_base" "$PARKED" "$node_pid" | grep '^PARKED' || echo "parked trial failed"
 fi
 if [ "$QUEUES" -gt 0 ]; then
-  echo "$QUEUES queues (fresh node):"
+  # The reference: the broker creating as many one-partition topics through the Admin client
+  # alone, 64 per request (its best; one per request it does ~30/s here), leaders awaited.
+  echo "$QUEUES topics created by the Admin client alone (reference):"
+  java -cp "$CP" io.kqf.bench.TopicCreationBench "$bootstrap" "$QUEUES" 64 1 "rawtopics." | grep '^TOPICS' || echo "topic creation reference failed"
+  echo "$QUEUES queues (fresh node), $QUEUE_CONNS connections:"
   fresh_node queues
-  java -cp "$CP" io.kqf.bench.QueuesHeapBench "$node_base" "$QUEUES" "$node_pid" | grep '^QUEUES' || echo "queues trial failed"
+  java -cp "$CP" io.kqf.bench.QueuesHeapBench "$node_base" "$QUEUES" "$node_pid" "$QUEUE_CONNS" | grep '^QUEUES' || echo "queues trial failed"
 fi
 if [ "$NEWQUEUES" -gt 0 ]; then
   echo "$NEWQUEUES new queues with $JOURNALED journaled leases (fresh node):"
