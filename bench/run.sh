@@ -346,10 +346,15 @@ if [ "$PARKED" -gt 0 ]; then
   java -Xss256k -cp "$CP" io.kqf.bench.ParkedBench "$node_base" "$PARKED" "$node_pid" | grep '^PARKED' || echo "parked trial failed"
 fi
 if [ "$QUEUES" -gt 0 ]; then
-  # The reference: the broker creating as many one-partition topics through the Admin client
-  # alone, 64 per request (its best; one per request it does ~30/s here), leaders awaited.
-  echo "$QUEUES topics created by the Admin client alone (reference):"
-  java -cp "$CP" io.kqf.bench.TopicCreationBench "$bootstrap" "$QUEUES" 64 1 "rawtopics." | grep '^TOPICS' || echo "topic creation reference failed"
+  # The reference: a broker of its own (the main one would hold both sets of topics: 20,000 logs
+  # ran it out of file descriptors) creating as many one-partition topics through the Admin
+  # client alone, 64 per request (its best; one per request it does ~30/s here), leaders awaited.
+  echo "$QUEUES topics created by the Admin client alone, on a broker of their own (reference):"
+  java -Xmx1g -cp "$CP" io.kqf.bench.BrokerMain "$work/kafka-ref" >"$work/broker-ref.log" 2>&1 & ref_pid=$!; pids+=($ref_pid)
+  await_line "$work/broker-ref.log" BOOTSTRAP
+  java -cp "$CP" io.kqf.bench.TopicCreationBench "$(grep -o 'BOOTSTRAP .*' "$work/broker-ref.log" | awk '{print $2}')" \
+    "$QUEUES" 64 1 "rawtopics." 2>/dev/null | grep '^TOPICS' || echo "topic creation reference failed"
+  kill "$ref_pid"; wait "$ref_pid" 2>/dev/null || true; forget_pid "$ref_pid"
   echo "$QUEUES queues (fresh node), $QUEUE_CONNS connections:"
   fresh_node queues
   java -cp "$CP" io.kqf.bench.QueuesHeapBench "$node_base" "$QUEUES" "$node_pid" "$QUEUE_CONNS" | grep '^QUEUES' || echo "queues trial failed"
