@@ -74,7 +74,8 @@ public final class Kqf implements AutoCloseable {
             HustmqRoutes hustmq = new HustmqRoutes(runtime, VERSION, settings.maxDoTaskBodySize(), owners, peers,
                     PEER_GATHER_TIMEOUT);
             HttpServer http = HttpServer.start(settings.httpHost(), settings.httpPort(),
-                    settings.maxItemBytes() + BODY_SLACK, auth, settings.nodeId(), List.of(hustmq, new RestRoutes(runtime, subscriptions, owners)));
+                    settings.maxItemBytes() + BODY_SLACK, auth, settings.nodeId(), List.of(hustmq, new RestRoutes(runtime, subscriptions, owners),
+                            new io.kqf.http.ops.OpsRoutes(runtime, VERSION)));
             runtime.advertise(settings.advertisedUrl().isEmpty() ? internalUrl(settings.httpHost(), http.port())
                     : settings.advertisedUrl());
             log.info("kqf {} serving HTTP on port {} (Kafka {}, auth {}), started in {} ms", VERSION, http.port(),

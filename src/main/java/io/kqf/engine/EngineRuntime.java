@@ -287,6 +287,25 @@ public final class EngineRuntime implements AutoCloseable {
         return placement.releasesHere(queueName);
     }
 
+    /**
+     * Why this node cannot serve now, or null when it can: Kafka must answer (a cluster
+     * description within 2 s). The engine itself caught up on its state before HTTP started.
+     */
+    public String notReadyReason() {
+        try {
+            int brokers = admin.admin().describeCluster(new org.apache.kafka.clients.admin.DescribeClusterOptions()
+                    .timeoutMs(2000)).nodes().get(2, java.util.concurrent.TimeUnit.SECONDS).size();
+            return brokers == 0 ? "Kafka lists no broker" : null;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return "Kafka is not reachable: " + e.getCause().getMessage();
+        } catch (java.util.concurrent.TimeoutException e) {
+            return "Kafka did not answer within 2 s";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
     /** This node's id (what a forwarded request names as its sender). */
     public String nodeId() {
         return nodeId;
