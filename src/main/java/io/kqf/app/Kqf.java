@@ -15,6 +15,8 @@ import io.kqf.http.rest.RestRoutes;
 import io.kqf.engine.subscribe.Subscriptions;
 import io.kqf.kafka.EmbeddedKafka;
 import io.kqf.kafka.KafkaClients;
+import io.kqf.metrics.NodeMetrics;
+import io.micrometer.core.instrument.Tags;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +41,11 @@ public final class Kqf implements AutoCloseable {
     /** Beyond the longest parked request, how long a forwarded request may take to come back. */
     private static final java.time.Duration PEER_ANSWER_SLACK = java.time.Duration.ofSeconds(30);
 
+    private final NodeMetrics metrics;
+
     private Kqf(EmbeddedKafka embedded, EngineRuntime runtime, HttpServer http, Subscriptions subscriptions,
-                PeerClient peers) {
+                PeerClient peers, NodeMetrics metrics) {
+        this.metrics = metrics;
         this.peers = peers;
         this.subscriptions = subscriptions;
         this.embedded = embedded;
@@ -56,13 +61,16 @@ public final class Kqf implements AutoCloseable {
     public static Kqf start(Settings settings, Clock clock) {
         long started = System.nanoTime();
         EmbeddedKafka embedded = null;
+        NodeMetrics metrics = null;
         if (settings.embeddedKafka()) {
             embedded = EmbeddedKafka.start(settings.dataDir().resolve("kafka"), settings.embeddedKafkaPort(),
                     settings.maxItemBytes() + BODY_SLACK);
             settings = settings.withBootstrapServers(embedded.bootstrapServers());
         }
         try {
-            KafkaClients clients = new KafkaClients(settings.bootstrapServers(), settings.kafka(), settings.maxItemBytes());
+            metrics = new NodeMetrics(settings.nodeId(), settings.metricsQueueCap());
+            KafkaClients clients = new KafkaClients(settings.bootstrapServers(), settings.kafka(), settings.maxItemBytes(),
+                    metrics.kafkaClientProperties());
             short replication = settings.embeddedKafka() || embedded != null ? 1 : settings.replicationFactor();
             EngineRuntime runtime = EngineRuntime.start(clients, engineOptions(settings, replication), clock);
             BasicAuth auth = settings.basicAuthFile() == null ? null
@@ -75,18 +83,37 @@ public final class Kqf implements AutoCloseable {
                     PEER_GATHER_TIMEOUT);
             HttpServer http = HttpServer.start(settings.httpHost(), settings.httpPort(),
                     settings.maxItemBytes() + BODY_SLACK, auth, settings.nodeId(), List.of(hustmq, new RestRoutes(runtime, subscriptions, owners),
-                            new io.kqf.http.ops.OpsRoutes(runtime, VERSION)));
+                            new io.kqf.http.ops.OpsRoutes(runtime, VERSION, metrics)), metrics::request);
+            observe(metrics, runtime, subscriptions);
             runtime.advertise(settings.advertisedUrl().isEmpty() ? internalUrl(settings.httpHost(), http.port())
                     : settings.advertisedUrl());
             log.info("kqf {} serving HTTP on port {} (Kafka {}, auth {}), started in {} ms", VERSION, http.port(),
                     settings.bootstrapServers(), auth == null ? "off" : "on", (System.nanoTime() - started) / 1_000_000);
-            return new Kqf(embedded, runtime, http, subscriptions, peers);
+            return new Kqf(embedded, runtime, http, subscriptions, peers, metrics);
         } catch (RuntimeException e) {
+            if (metrics != null) {
+                metrics.close();
+            }
             if (embedded != null) {
                 embedded.close();
             }
             throw e;
         }
+    }
+
+    /** The engine's counts that /metrics reports, read at each scrape. */
+    private static void observe(NodeMetrics metrics, EngineRuntime runtime, Subscriptions subscriptions) {
+        metrics.queues(runtime::statServedHere);
+        metrics.gauge("kqf.parked.requests", "parked evget and get?wait requests", Tags.of("kind", "evget"),
+                runtime.longPolls(), polls -> polls.parkedEvgets());
+        metrics.gauge("kqf.parked.requests", "parked evget and get?wait requests", Tags.of("kind", "get"),
+                runtime.longPolls(), polls -> polls.parkedGets());
+        metrics.gauge("kqf.subscriptions", "REST subscriptions held by this node", Tags.empty(), subscriptions,
+                Subscriptions::count);
+        metrics.gauge("kqf.rpc.tasks", "do_get tasks waiting or claimed", Tags.of("side", "do_get"), runtime.tasks(),
+                tasks -> tasks.status().unassigned() + tasks.status().assigned());
+        metrics.gauge("kqf.rpc.tasks", "do_post workers parked", Tags.of("side", "do_post"), runtime.tasks(),
+                tasks -> tasks.status().parkedWorkers());
     }
 
     /**
@@ -137,6 +164,7 @@ public final class Kqf implements AutoCloseable {
         peers.close();
         subscriptions.close();
         runtime.close();
+        metrics.close();
         if (embedded != null) {
             embedded.close();
         }

@@ -40,7 +40,8 @@ public record Settings(
         int doPostCacheSize,
         int maxDoTaskBodySize,
         Duration doGetTimeout,
-        Duration doPostTimeout) {
+        Duration doPostTimeout,
+        int metricsQueueCap) {
 
     /** True when no external cluster is configured and the facade must start its own broker. */
     public boolean embeddedKafka() {
@@ -52,7 +53,7 @@ public record Settings(
                 replicationFactor, kafka, minute, defaultTimeoutMinutes, laneBufferRecords, fetchWait, commitInterval,
                 maxItemBytes, basicAuthFile, authFilter, authRealm, maxQueueSize, longPollingTimeout,
                 subscribeTimeout, maxTimerCount, doGetCacheSize, doPostCacheSize, maxDoTaskBodySize, doGetTimeout,
-                doPostTimeout);
+                doPostTimeout, metricsQueueCap);
     }
 
     /** Kafka client properties may hold passwords (SASL, TLS): never print their values. */

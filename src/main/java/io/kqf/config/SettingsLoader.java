@@ -145,7 +145,8 @@ public final class SettingsLoader {
                 integer(p, "hustmq.do_post_cache_size", 0, Integer.MAX_VALUE),
                 size(p, "hustmq.max_do_task_body_size"),
                 duration(p, "hustmq.do_get_timeout"),
-                duration(p, "hustmq.do_post_timeout"));
+                duration(p, "hustmq.do_post_timeout"),
+                integer(p, "metrics.queue.cap", 0, 100_000));
     }
 
     /** Empty, or an http(s) URL with a host and no path: what other nodes use to reach this one. */

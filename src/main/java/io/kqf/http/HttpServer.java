@@ -24,8 +24,13 @@ public final class HttpServer implements AutoCloseable {
     /** Names the node that served a request, on every answer (a forwarded one names the node it went to). */
     public static final String NODE_HEADER = "Kqf-Node";
 
+    /** Told of every answered request: the route's pattern ("unmatched" for none), method, status, time. */
+    public interface Answered {
+        void answered(String endpoint, String method, int status, java.time.Duration took);
+    }
+
     public static HttpServer start(String host, int port, long maxBodyBytes, BasicAuth auth, String nodeId,
-                                   List<FrontEnd> frontEnds) {
+                                   List<FrontEnd> frontEnds, Answered answered) {
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = maxBodyBytes;
@@ -40,6 +45,8 @@ public final class HttpServer implements AutoCloseable {
                 http.setRequestHeaderSize(16 * 1024);
             });
             config.routes.before(ctx -> ctx.header(NODE_HEADER, nodeId));
+            config.requestLogger.http((ctx, millis) -> answered.answered(endpointOf(ctx), ctx.method().name(),
+                    ctx.statusCode(), java.time.Duration.ofNanos((long) (millis * 1_000_000))));
             if (auth != null) {
                 config.routes.before(auth::check);
             }
@@ -48,6 +55,15 @@ public final class HttpServer implements AutoCloseable {
         });
         app.start();
         return new HttpServer(app, List.copyOf(frontEnds));
+    }
+
+    /** The route pattern that served the request: a bounded label, unlike the path itself. */
+    private static String endpointOf(io.javalin.http.Context ctx) {
+        try {
+            return ctx.endpoint().path;
+        } catch (RuntimeException noEndpoint) {
+            return "unmatched";
+        }
     }
 
     public int port() {

@@ -24,12 +24,22 @@ public final class KafkaClients {
      * @param maxRecordBytes largest value the facade produces or must fetch
      */
     public KafkaClients(String bootstrapServers, Map<String, String> passThrough, int maxRecordBytes) {
+        this(bootstrapServers, passThrough, maxRecordBytes, Map.of());
+    }
+
+    /**
+     * @param facadeProperties the facade's own additions to every client (a metrics reporter and
+     *                         the object it reports to); the user's pass-through still wins
+     */
+    public KafkaClients(String bootstrapServers, Map<String, String> passThrough, int maxRecordBytes,
+                        Map<String, Object> facadeProperties) {
         Map<String, Object> props = new HashMap<>();
         // Clients keep metrics per topic and partition, registered in JMX and prepared for push
         // telemetry: with 10,000 queues that was ~300 MB of heap (measured, QueuesHeapBench). Off by
         // default; kafka.metric.reporters / kafka.enable.metrics.push turn them back on.
         props.put("metric.reporters", "");
         props.put("enable.metrics.push", false);
+        props.putAll(facadeProperties);
         props.putAll(passThrough);
         props.put("bootstrap.servers", bootstrapServers);
         this.base = Map.copyOf(props);

@@ -38,7 +38,7 @@ public final class CeilingServer {
             @Override
             public void renderJavalinStatus(int status, String reason, Context ctx) {
             }
-        }));
+        }), (endpoint, method, status, took) -> { });
         System.out.println("CEILING " + server.port());
         System.out.flush();
         Thread.currentThread().join();

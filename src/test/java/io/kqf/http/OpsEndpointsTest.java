@@ -20,6 +20,8 @@ class OpsEndpointsTest {
     @TempDir
     static Path dir;
     private static TestFacade facade;
+    private static final String CREDENTIALS = "Basic " + java.util.Base64.getEncoder()
+            .encodeToString("ops:secret".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
     @BeforeAll
     static void start() throws IOException {
@@ -51,8 +53,30 @@ class OpsEndpointsTest {
     }
 
     @Test
-    void the_queue_apis_still_ask_for_credentials() {
+    void the_queue_apis_and_metrics_still_ask_for_credentials() {
         assertEquals(401, facade.http.get("/stat_all").status());
         assertEquals(401, facade.http.get("/queues").status());
+        Response metrics = facade.http.get("/metrics");
+        assertEquals(401, metrics.status());
+        assertTrue(metrics.header("WWW-Authenticate") != null, metrics.toString());
+    }
+
+    @Test
+    void metrics_count_requests_by_route_and_show_the_queue_kafka_and_jvm() {
+        String queue = "metered";
+        assertEquals(200, facade.http.send("GET", "/put?queue=" + queue + "&item=a&priori=1", null, CREDENTIALS).status());
+        assertEquals(200, facade.http.send("GET", "/put?queue=" + queue + "&item=b&priori=1", null, CREDENTIALS).status());
+
+        Response metrics = facade.http.send("GET", "/metrics", null, CREDENTIALS);
+        assertEquals(200, metrics.status(), metrics.toString());
+        assertTrue(metrics.header("Content-Type").startsWith("text/plain; version=0.0.4"), metrics.toString());
+        String text = metrics.body();
+        assertTrue(text.contains("kqf_http_requests_seconds_count{endpoint=\"/put\",method=\"GET\",node=\""
+                + facade.settings().get("node.id") + "\",status=\"200\"} 2"), text);
+        assertTrue(text.contains("kqf_queue_ready{lane=\"1\",node=\"" + facade.settings().get("node.id")
+                + "\",queue=\"" + queue + "\"} 2.0"), text);
+        assertTrue(text.contains("kafka_producer_record_send_total{"), "Kafka client metrics: " + text);
+        assertTrue(text.contains("jvm_memory_used_bytes{"), text);
+        assertTrue(!text.contains("partition=\""), "no per-partition series");
     }
 }

@@ -9,13 +9,16 @@ import io.javalin.http.HandlerType;
 import io.kqf.engine.EngineRuntime;
 import io.kqf.http.FrontEnd;
 import io.kqf.http.HttpFailure;
+import io.kqf.metrics.NodeMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What orchestrators ask a node: is the process alive ({@code /health}), and can it serve
  * ({@code /ready}: Kafka answers). Answers are small JSON documents; a refusal carries its reason
- * in the body, as the REST API's do. ({@code /version} is the hustmq API's own.)
+ * in the body, as the REST API's do. ({@code /version} is the hustmq API's own.) {@code /metrics}
+ * is the node's metrics in Prometheus text format; unlike the probes it asks for credentials when
+ * auth.file is set (Prometheus sends basic auth).
  */
 public final class OpsRoutes implements FrontEnd {
     private static final Logger log = LoggerFactory.getLogger(OpsRoutes.class);
@@ -24,21 +27,24 @@ public final class OpsRoutes implements FrontEnd {
 
     private final EngineRuntime runtime;
     private final String version;
+    private final NodeMetrics metrics;
 
-    public OpsRoutes(EngineRuntime runtime, String version) {
+    public OpsRoutes(EngineRuntime runtime, String version, NodeMetrics metrics) {
         this.runtime = runtime;
         this.version = version;
+        this.metrics = metrics;
     }
 
     @Override
     public boolean owns(String path) {
-        return OPEN_PATHS.contains(path);
+        return OPEN_PATHS.contains(path) || path.equals("/metrics");
     }
 
     @Override
     public void register(RoutesConfig routes) {
         routes.addHttpHandler(HandlerType.GET, "/health", ctx -> ctx.json(Map.of("status", "up")));
         routes.addHttpHandler(HandlerType.GET, "/ready", this::ready);
+        routes.addHttpHandler(HandlerType.GET, "/metrics", ctx -> ctx.contentType(metrics.contentType()).result(metrics.scrape()));
     }
 
     private void ready(Context ctx) {

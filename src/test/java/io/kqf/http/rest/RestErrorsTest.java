@@ -35,7 +35,7 @@ class RestErrorsTest {
 
     @BeforeAll
     static void start() {
-        server = HttpServer.start("127.0.0.1", 0, 1024, null, "test-node", List.of(new FailingFrontEnd()));
+        server = HttpServer.start("127.0.0.1", 0, 1024, null, "test-node", List.of(new FailingFrontEnd()), (endpoint, method, status, took) -> { });
     }
 
     @AfterAll
