@@ -55,6 +55,10 @@ public final class TestFacade implements AutoCloseable {
         return new TestFacade(Kqf.start(parsed, clock), Map.copyOf(settings));
     }
 
+    public int httpPort() {
+        return kqf.httpPort();
+    }
+
     public io.kqf.engine.EngineRuntime runtime() {
         return kqf.runtime();
     }
