@@ -83,7 +83,10 @@ public final class Kqf implements AutoCloseable {
                     PEER_GATHER_TIMEOUT);
             HttpServer http = HttpServer.start(settings.httpHost(), settings.httpPort(),
                     settings.maxItemBytes() + BODY_SLACK, auth, settings.nodeId(), List.of(hustmq, new RestRoutes(runtime, subscriptions, owners),
-                            new io.kqf.http.ops.OpsRoutes(runtime, VERSION, metrics)), metrics::request);
+                            new io.kqf.http.ops.OpsRoutes(runtime, VERSION, metrics), new io.kqf.http.ops.DocsRoutes(VERSION),
+                            new io.kqf.http.ops.DashboardRoutes(runtime, subscriptions,
+                                    new io.kqf.http.cluster.PeerGather(runtime, peers, PEER_GATHER_TIMEOUT))),
+                    metrics::request);
             observe(metrics, runtime, subscriptions);
             runtime.advertise(settings.advertisedUrl().isEmpty() ? internalUrl(settings.httpHost(), http.port())
                     : settings.advertisedUrl());
@@ -152,6 +155,11 @@ public final class Kqf implements AutoCloseable {
     /** The engine of this node (tests and operations look inside). */
     public EngineRuntime runtime() {
         return runtime;
+    }
+
+    /** Every route this node serves ("METHOD /path"), for the API document's check. */
+    public List<String> routes() {
+        return http.routes();
     }
 
     public int httpPort() {

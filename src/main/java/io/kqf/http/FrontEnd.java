@@ -14,6 +14,11 @@ public interface FrontEnd {
 
     void register(RoutesConfig routes);
 
+    /** True for paths that answer without credentials even when auth.file is set (probes, docs). */
+    default boolean isPublic(String path) {
+        return false;
+    }
+
     /**
      * Answers a request of this front end that failed: an engine refusal, an {@link HttpFailure},
      * or anything unexpected (500, logged, no stack trace on the wire).

@@ -48,7 +48,11 @@ public final class HttpServer implements AutoCloseable {
             config.requestLogger.http((ctx, millis) -> answered.answered(endpointOf(ctx), ctx.method().name(),
                     ctx.statusCode(), java.time.Duration.ofNanos((long) (millis * 1_000_000))));
             if (auth != null) {
-                config.routes.before(auth::check);
+                config.routes.before(ctx -> {
+                    if (frontEnds.stream().noneMatch(frontEnd -> frontEnd.isPublic(ctx.path()))) {
+                        auth.check(ctx);
+                    }
+                });
             }
             ErrorMapper.register(config.routes, frontEnds);
             frontEnds.forEach(frontEnd -> frontEnd.register(config.routes));
@@ -64,6 +68,13 @@ public final class HttpServer implements AutoCloseable {
         } catch (RuntimeException noEndpoint) {
             return "unmatched";
         }
+    }
+
+    /** Every route served, as "METHOD /path" with Javalin's path syntax (before and after filters left out). */
+    public List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream().map(parsed -> parsed.endpoint)
+                .filter(endpoint -> endpoint.method.isHttpMethod())
+                .map(endpoint -> endpoint.method.name() + " " + endpoint.path).distinct().sorted().toList();
     }
 
     public int port() {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** /health and /ready on a node with authentication on: probes need no credentials, the APIs still do. */
+/** Ops routes on a node with authentication on: probes and the API document need no credentials; the APIs, metrics and dashboard do. */
 class OpsEndpointsTest {
     @TempDir
     static Path dir;
@@ -59,6 +59,31 @@ class OpsEndpointsTest {
         Response metrics = facade.http.get("/metrics");
         assertEquals(401, metrics.status());
         assertTrue(metrics.header("WWW-Authenticate") != null, metrics.toString());
+    }
+
+    @Test
+    void the_api_document_is_public_and_the_dashboard_asks_for_credentials() {
+        assertEquals(200, facade.http.get("/openapi.json").status());
+        assertEquals(200, facade.http.get("/docs").status());
+        assertEquals(200, facade.http.get("/docs/swagger-ui.css").status());
+        assertEquals(401, facade.http.get("/ui").status());
+        assertEquals(401, facade.http.get("/ui/state.json").status());
+        assertEquals(200, facade.http.send("GET", "/ui", null, CREDENTIALS).status());
+    }
+
+    @Test
+    void the_dashboard_state_names_this_node_and_counts_a_queue_s_records() {
+        String queue = "counted";
+        for (String item : new String[] {"a", "b", "c"}) {
+            // Through the REST API: the metrics test counts hustmq puts.
+            assertEquals(201, facade.http.send("POST", "/queues/" + queue, item.getBytes(java.nio.charset.StandardCharsets.UTF_8), CREDENTIALS).status());
+        }
+        assertEquals(200, facade.http.send("GET", "/get?queue=" + queue + "&worker=worker1", null, CREDENTIALS).status());
+        Response state = facade.http.send("GET", "/ui/state.json", null, CREDENTIALS);
+        assertEquals(200, state.status(), state.toString());
+        assertTrue(state.body().contains("\"node\":\"" + facade.settings().get("node.id") + "\""), state.body());
+        assertTrue(state.body().contains("\"" + queue + "\":{\"appended\":3,\"taken\":1}")
+                || state.body().contains("\"" + queue + "\":{\"taken\":1,\"appended\":3}"), state.body());
     }
 
     @Test

@@ -55,6 +55,10 @@ public final class TestFacade implements AutoCloseable {
         return new TestFacade(Kqf.start(parsed, clock), Map.copyOf(settings));
     }
 
+    public java.util.List<String> routes() {
+        return kqf.routes();
+    }
+
     public int httpPort() {
         return kqf.httpPort();
     }

@@ -7,11 +7,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.kqf.engine.EngineRuntime;
-import io.kqf.http.FrontEnd;
-import io.kqf.http.HttpFailure;
 import io.kqf.metrics.NodeMetrics;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What orchestrators ask a node: is the process alive ({@code /health}), and can it serve
@@ -20,10 +16,9 @@ import org.slf4j.LoggerFactory;
  * is the node's metrics in Prometheus text format; unlike the probes it asks for credentials when
  * auth.file is set (Prometheus sends basic auth).
  */
-public final class OpsRoutes implements FrontEnd {
-    private static final Logger log = LoggerFactory.getLogger(OpsRoutes.class);
+public final class OpsRoutes extends PlainFrontEnd {
     /** Probes carry no credentials: these answer without authentication and reveal nothing. */
-    public static final Set<String> OPEN_PATHS = Set.of("/health", "/ready");
+    private static final Set<String> OPEN_PATHS = Set.of("/health", "/ready");
 
     private final EngineRuntime runtime;
     private final String version;
@@ -41,6 +36,11 @@ public final class OpsRoutes implements FrontEnd {
     }
 
     @Override
+    public boolean isPublic(String path) {
+        return OPEN_PATHS.contains(path);
+    }
+
+    @Override
     public void register(RoutesConfig routes) {
         routes.addHttpHandler(HandlerType.GET, "/health", ctx -> ctx.json(Map.of("status", "up")));
         routes.addHttpHandler(HandlerType.GET, "/ready", this::ready);
@@ -54,23 +54,5 @@ public final class OpsRoutes implements FrontEnd {
             return;
         }
         ctx.json(Map.of("status", "ready", "node", runtime.nodeId(), "version", version));
-    }
-
-    @Override
-    public void renderFailure(Throwable failure, Context ctx) {
-        if (failure instanceof HttpFailure http) {
-            http.headers().forEach(ctx::header);
-            ctx.status(http.status()).result(http.getMessage());
-            return;
-        }
-        log.error("unexpected failure on {}", ctx.path(), failure);
-        ctx.status(500).result("unexpected failure");
-    }
-
-    @Override
-    public void renderJavalinStatus(int status, String reason, Context ctx) {
-        if (ctx.result() == null || ctx.result().isEmpty()) {
-            ctx.result(reason);
-        }
     }
 }
