@@ -168,6 +168,9 @@ public final class Kqf implements AutoCloseable {
 
     @Override
     public void close() {
+        // Parked clients get their timeout answer, not a closed connection, then HTTP stops.
+        runtime.timeOutParked();
+        subscriptions.answerParked();
         http.close();
         peers.close();
         subscriptions.close();

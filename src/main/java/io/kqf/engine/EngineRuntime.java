@@ -323,6 +323,16 @@ public final class EngineRuntime implements AutoCloseable {
         return live;
     }
 
+    /**
+     * First step of a graceful stop, while HTTP still runs: every parked request (evget, get with
+     * wait, evsub, do_get, do_post) gets the answer its timeout would give.
+     */
+    public void timeOutParked() {
+        longPolls.timeOutAll();
+        push.timeOutParked();
+        tasks.timeOutAll();
+    }
+
     /** Graceful stop: the last acks are committed; leases stay in the journal for the next start. */
     @Override
     public void close() {

@@ -186,6 +186,12 @@ public final class LongPolls implements AutoCloseable {
         }
     }
 
+    /** Stopping: parked evgets and gets answer as their timeout would (404). */
+    public void timeOutAll() {
+        evgets.timeOutAll();
+        gets.timeOutAll();
+    }
+
     /** Parked evgets (for tests and metrics). */
     public int parkedEvgets() {
         return evgets.size();

@@ -342,4 +342,9 @@ public final class PushQueues {
     private QueueState requirePush(String queueName) {
         return registry.require(queueName, QueueType.PUSH);
     }
+
+    /** Stopping: parked evsubs answer as their timeout would (404). */
+    public void timeOutParked() {
+        evsubs.timeOutAll();
+    }
 }

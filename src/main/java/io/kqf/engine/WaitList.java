@@ -125,6 +125,15 @@ final class WaitList<T> {
         return parked.get();
     }
 
+    /** Stopping: every parked request gets its timeout answer now. */
+    void timeOutAll() {
+        List<Parked<T>> all = new ArrayList<>();
+        synchronized (this) {
+            byQueue.values().forEach(all::addAll);
+        }
+        all.forEach(request -> request.release(timeoutValue));
+    }
+
     /** Drops requests whose clients left, so they stop counting against the limits. */
     void sweep() {
         for (String queue : queues()) {

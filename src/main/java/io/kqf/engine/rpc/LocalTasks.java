@@ -115,10 +115,19 @@ final class LocalTasks {
 
     /** Takes out and returns the tasks whose deadline has come. */
     List<LocalTask> removeExpired(long now) {
+        return removeWhere(task -> now - task.deadlineNanos >= 0);
+    }
+
+    /** Takes out and returns every task (the node is stopping: each caller gets its timeout answer). */
+    List<LocalTask> removeAll() {
+        return removeWhere(task -> true);
+    }
+
+    private List<LocalTask> removeWhere(java.util.function.Predicate<LocalTask> due) {
         List<LocalTask> expired = new ArrayList<>();
         for (Iterator<LocalTask> it = byToken.values().iterator(); it.hasNext(); ) {
             LocalTask task = it.next();
-            if (now - task.deadlineNanos >= 0) {
+            if (due.test(task)) {
                 it.remove();
                 if (!task.assigned) {
                     unassigned.remove(task);

@@ -61,12 +61,21 @@ final class ParkedWorkers {
 
     /** Drops abandoned workers, and takes out (settled) and returns those whose deadline has come. */
     List<ParkedWorker> removeExpired(long now) {
+        return removeWhere(worker -> now - worker.deadlineNanos() >= 0);
+    }
+
+    /** Takes out every parked worker (the node is stopping: each gets its timeout answer). */
+    List<ParkedWorker> removeAll() {
+        return removeWhere(worker -> true);
+    }
+
+    private List<ParkedWorker> removeWhere(java.util.function.Predicate<ParkedWorker> due) {
         List<ParkedWorker> expired = new ArrayList<>();
         for (Iterator<ParkedWorker> it = parked.iterator(); it.hasNext(); ) {
             ParkedWorker worker = it.next();
             if (worker.waiter().isSettled()) {
                 it.remove();
-            } else if (now - worker.deadlineNanos() >= 0 && worker.waiter().settle()) {
+            } else if (due.test(worker) && worker.waiter().settle()) {
                 it.remove();
                 expired.add(worker);
             }

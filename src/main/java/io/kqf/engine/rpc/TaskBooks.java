@@ -217,13 +217,7 @@ final class TaskBooks {
      */
     Sweep expire(boolean sweep, Outbox out) {
         long now = time.nanoTime();
-        for (LocalTask task : tasks.removeExpired(now)) {
-            ended(task, out);
-            out.answer(() -> task.caller.release(Optional.empty()));
-        }
-        for (ParkedWorker worker : workers.removeExpired(now)) {
-            out.answer(() -> worker.waiter().complete(Optional.empty()));
-        }
+        timeOut(tasks.removeExpired(now), workers.removeExpired(now), out);
         if (!workers.isEmpty()) {
             sayWantIfDue(out);
         }
@@ -233,6 +227,21 @@ final class TaskBooks {
         }
         remote.dropStale(now, callTimeoutNanos);
         return new Sweep(workers.snapshot(), tasks.unassignedSnapshot());
+    }
+
+    /** The node is stopping: every caller and parked worker gets its timeout answer now. */
+    void expireAll(Outbox out) {
+        timeOut(tasks.removeAll(), workers.removeAll(), out);
+    }
+
+    private void timeOut(List<LocalTask> expiredTasks, List<ParkedWorker> expiredWorkers, Outbox out) {
+        for (LocalTask task : expiredTasks) {
+            ended(task, out);
+            out.answer(() -> task.caller.release(Optional.empty()));
+        }
+        for (ParkedWorker worker : expiredWorkers) {
+            out.answer(() -> worker.waiter().complete(Optional.empty()));
+        }
     }
 
     TaskExchange.Status status(TaskExchange.Limits limits) {

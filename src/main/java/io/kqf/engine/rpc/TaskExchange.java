@@ -282,6 +282,15 @@ public final class TaskExchange implements AutoCloseable {
         return new Outbox(bus, this);
     }
 
+    /** Stopping: callers and parked workers get their timeout answer (408) while HTTP can still send it. */
+    public void timeOutAll() {
+        Outbox out = outbox();
+        synchronized (this) {
+            books.expireAll(out);
+        }
+        out.flush();
+    }
+
     public synchronized Status status() {
         return books.status(limits);
     }

@@ -109,6 +109,11 @@ final class SubscriptionWaits {
         } while (request.signals.addAndGet(-seen) != 0);
     }
 
+    /** Stopping: every parked request answers empty now, as the end of its wait would. */
+    void answerAll() {
+        parked.keySet().forEach(request -> request.answer.complete(List.of()));
+    }
+
     /** The subscription closed: its parked requests answer empty now. */
     void cancel(Subscription subscription) {
         for (Parked request : parked.keySet()) {

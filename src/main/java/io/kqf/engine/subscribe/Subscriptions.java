@@ -368,6 +368,11 @@ public final class Subscriptions implements AutoCloseable {
         }
     }
 
+    /** Stopping: parked feed requests answer empty now, as the end of their wait would. */
+    public void answerParked() {
+        waits.answerAll();
+    }
+
     /** Live subscriptions (for stats). */
     public int count() {
         return live.size();
